@@ -1,0 +1,133 @@
+import type { Logger } from './log.js';
+import { MqttBridgeClient } from './mqtt/client.js';
+import { syncDiscovery } from './mqtt/discovery-sync.js';
+import { createTopics, type Topics } from './mqtt/topics.js';
+import { TvSession, type TvSessionOptions } from './session/tv-session.js';
+
+export interface BridgeOptions {
+  mqtt: {
+    url: string;
+    username?: string | undefined;
+    password?: string | undefined;
+    baseTopic: string;
+    discoveryPrefix: string;
+    haStatusTopic: string;
+  };
+  tvs: Array<{ id: string; name: string; host: string; port: number; secure: boolean }>;
+  dataDir: string;
+  version: string;
+  thumbnails: { maxWidthPx: number; chunkTargetMs: number };
+  /** Delay before answering Home Assistant's birth message; random 1–3 s by default. */
+  haBirthDelayMs?: () => number;
+  /** Per-session tuning (tests shorten timeouts). */
+  session?: Pick<TvSessionOptions, 'userDeadlineMs' | 'connection' | 'thumbnailTimeoutMs'>;
+}
+
+/**
+ * The running daemon: one MQTT client shared by one session per TV. A TV that is off or broken
+ * only affects its own session.
+ */
+export class Bridge {
+  readonly sessions: TvSession[];
+  private readonly mqtt: MqttBridgeClient;
+  private readonly topics: Topics;
+  private readonly log: Logger;
+  private stopping: Promise<void> | null = null;
+
+  constructor(options: BridgeOptions, deps: { logger: Logger }) {
+    this.log = deps.logger.child({ component: 'bridge' });
+    const topics = createTopics({
+      baseTopic: options.mqtt.baseTopic,
+      discoveryPrefix: options.mqtt.discoveryPrefix,
+      haStatusTopic: options.mqtt.haStatusTopic,
+    });
+    this.topics = topics;
+    this.mqtt = new MqttBridgeClient(
+      {
+        url: options.mqtt.url,
+        ...(options.mqtt.username ? { username: options.mqtt.username } : {}),
+        ...(options.mqtt.password ? { password: options.mqtt.password } : {}),
+        topics,
+        ...(options.haBirthDelayMs ? { haBirthDelayMs: options.haBirthDelayMs } : {}),
+      },
+      { logger: deps.logger.child({ component: 'mqtt' }) },
+    );
+    this.sessions = options.tvs.map(
+      (tv) =>
+        new TvSession(
+          {
+            tv,
+            dataDir: options.dataDir,
+            version: options.version,
+            thumbnails: options.thumbnails,
+            ...options.session,
+          },
+          { mqtt: this.mqtt, topics, logger: deps.logger },
+        ),
+    );
+  }
+
+  async start(): Promise<void> {
+    let firstConnect = true;
+    this.mqtt.on('connected', () => {
+      // The first connect is covered by each session's own start(); later ones mean the broker may
+      // have lost retained messages (home-assistant.md §1.3), so everything goes out again.
+      if (firstConnect) {
+        firstConnect = false;
+        return;
+      }
+      this.republish('broker reconnect');
+    });
+    this.mqtt.on('ha-online', () => this.republish('home assistant birth'));
+
+    await this.mqtt.start();
+    await Promise.all(this.sessions.map((s) => s.start()));
+    await this.publishDiscovery();
+    for (const session of this.sessions) session.connect();
+    this.log.info({ tvs: this.sessions.map((s) => s.tvId) }, 'bridge started');
+  }
+
+  /** Idempotent: stops every session, then publishes `offline` and closes the broker session. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all(this.sessions.map((s) => s.stop()));
+      try {
+        await this.mqtt.stop();
+      } catch (err) {
+        this.log.warn({ err }, 'mqtt stop failed');
+      }
+      this.log.info('bridge stopped');
+    })();
+
+    return this.stopping;
+  }
+
+  /** Every TV's discovery in one pass, clearing configs of TVs and entities that are gone. */
+  private async publishDiscovery(): Promise<void> {
+    try {
+      await syncDiscovery(
+        this.mqtt,
+        () => this.sessions.map((s) => s.discoveryMessage()),
+        { topics: this.topics },
+        { logger: this.log },
+      );
+      for (const session of this.sessions) session.discoveryPublished(session.discoveryMessage());
+    } catch (err) {
+      this.log.warn({ err }, 'discovery publish failed');
+    }
+  }
+
+  private republish(reason: string): void {
+    this.log.info({ reason }, 'republishing discovery and state');
+    void (async () => {
+      await this.publishDiscovery();
+      await Promise.all(
+        this.sessions.map((session) =>
+          session.publishAll(true).catch((err: unknown) => {
+            this.log.warn({ err, tv: session.tvId }, 'republish failed');
+          }),
+        ),
+      );
+    })();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run demo`: a simulated Frame with 524 artworks, a broker, and the bridge between them, so
+ * Docent can be watched and driven without a TV or Home Assistant.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { Bridge } from '../bridge.js';
+import { createLogger, type LogLevel } from '../log.js';
+import { startSimulatedFrame } from '../sim/index.js';
+import { VERSION } from '../version.js';
+import { chooseDemoBroker } from './broker.js';
+
+const TV_ID = 'frame_demo';
+
+interface DemoFlags {
+  artworks: string;
+  latency: 'none' | 'fast' | 'realistic';
+  logLevel: LogLevel;
+  dataDir?: string;
+  once: boolean;
+}
+
+async function main(): Promise<void> {
+  const flags = new Command('docent-demo')
+    .description('Simulated Frame + broker + Docent bridge')
+    .option('--artworks <n>', 'artworks in the simulated TV', '524')
+    .option('--latency <table>', 'simulated TV speed: none | fast | realistic', 'realistic')
+    .option('--log-level <level>', 'bridge log level', 'info')
+    .option('--data-dir <dir>', 'keep Docent data here (default: a fresh temp dir)')
+    .option('--once', 'exit after the thumbnail sync has finished and a select round-trip is done', false)
+    .parse()
+    .opts<DemoFlags>();
+
+  const logger = createLogger(flags.logLevel);
+  const broker = await chooseDemoBroker(process.env);
+  const sim = await startSimulatedFrame({
+    artworks: Number(flags.artworks),
+    latency: flags.latency,
+  });
+  const dataDir = flags.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'docent-demo-')));
+  const bridge = new Bridge(
+    {
+      mqtt: {
+        url: broker.url,
+        baseTopic: 'docent',
+        discoveryPrefix: 'homeassistant',
+        haStatusTopic: 'homeassistant/status',
+      },
+      tvs: [{ id: TV_ID, name: 'Demo Frame', host: sim.host, port: sim.securePort, secure: true }],
+      dataDir,
+      version: VERSION,
+      thumbnails: { maxWidthPx: 320, chunkTargetMs: 1500 },
+    },
+    { logger },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) process.exit(code);
+    stopping = true;
+    clearInterval(progress);
+    await bridge.stop();
+    await sim.stop();
+    await broker.stop();
+    if (!flags.dataDir) await rm(dataDir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  await bridge.start();
+  printBanner(broker, sim.contentIds()[41] ?? sim.contentIds()[0] ?? 'MY_F0001');
+
+  const session = bridge.sessions[0];
+  let selectDone = false;
+  const progress = setInterval(() => {
+    const c = sim.counters();
+    const p = session?.progress();
+    const line =
+      `[demo] thumbnails ${p?.done ?? 0}/${p?.total ?? 0}` +
+      ` · art sockets opened ${c.artConnectionsOpened}, most open at once ${c.maxArtConnectionsOpen}` +
+      ` · TV requests ${Object.values(c.requests).reduce((a, b) => a + b, 0)}`;
+    process.stdout.write(`${line}\n`);
+    if (flags.once && p && p.total > 0 && !p.running && selectDone) void stop(0);
+  }, 2000);
+
+  if (flags.once && session) {
+    await waitFor(() => {
+      const p = session.progress();
+      return p.running && p.done > 0;
+    }, 120_000);
+    const target = sim.contentIds()[41] ?? 'MY_F0001';
+    const started = Date.now();
+    const result = await session.handleCommand(
+      Buffer.from(JSON.stringify({ action: 'select', content_id: target, id: 'demo-once' })),
+    );
+    process.stdout.write(
+      `[demo] select ${target} during sync → ${result.status} in ${Date.now() - started} ms; ` +
+        `TV now shows ${sim.state().currentContentId}\n`,
+    );
+    selectDone = true;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function printBanner(broker: { url: string; kind: string; host: string; port: number }, example: string) {
+  const hostFlags = `-h ${broker.host} -p ${broker.port}`;
+  const lines = [
+    '',
+    `Docent demo is running (broker: ${broker.url}, ${broker.kind}).`,
+    '',
+    'Watch the TV state and command results:',
+    `  mosquitto_sub ${hostFlags} -v -t 'docent/${TV_ID}/state' -t 'docent/${TV_ID}/command/result'`,
+    '',
+    'Show another artwork:',
+    `  mosquitto_pub ${hostFlags} -t 'docent/${TV_ID}/command' -m '{"action":"select","content_id":"${example}","id":"try-1"}'`,
+    '',
+    'Home Assistant discovery is on homeassistant/device/docent_frame_demo/config. Ctrl-C stops.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * The Docent daemon: configuration, the bridge, signals and exit codes. No logic of its own.
+ * Exit codes: 0 stopped cleanly, 1 fatal error, 2 invalid configuration.
+ */
+import { Bridge } from './bridge.js';
+import { bridgeOptionsFrom } from './config/bridge-options.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { redactConfig } from './config/redact.js';
+import { createLogger, type Logger } from './log.js';
+import { VERSION } from './version.js';
+
+const ADDON_OPTIONS_FILE = '/data/options.json';
+const STOP_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let loaded: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    loaded = await loadConfig({
+      argv: process.argv.slice(2),
+      env: process.env,
+      optionsFile: ADDON_OPTIONS_FILE,
+      version: VERSION,
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`docent: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (loaded.action === 'exit') {
+    process.stdout.write(loaded.output);
+    return;
+  }
+
+  const { config } = loaded;
+  const logger = createLogger(config.log_level);
+  logger.info({ version: VERSION, config: redactConfig(config) }, 'docent starting');
+
+  const bridge = new Bridge(bridgeOptionsFrom(config, VERSION), { logger });
+  installSignalHandlers(bridge, logger);
+  await bridge.start();
+}
+
+function installSignalHandlers(bridge: Bridge, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'docent stopping');
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop took too long, exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    bridge.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Limping on after a programming error helps nobody: log it and let the supervisor restart us.
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    process.exit(1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`docent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * Publishes the discovery configs Docent wants and clears the ones it published earlier but no
+ * longer wants (a TV removed from the config, an entity dropped, a switch between device-based
+ * and per-component discovery). Without the cleanup, retained configs outlive the bridge and HA
+ * recreates "ghost" entities after every restart (home-assistant.md §1.3).
+ */
+import type { Logger } from '../log.js';
+import type { DiscoveryMessage } from './discovery.js';
+import type { Topics } from './topics.js';
+
+/** The part of MqttBridgeClient this needs. */
+export interface DiscoveryClient {
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    opts?: { retain?: boolean; qos?: 0 | 1 },
+  ): Promise<void>;
+  collectRetained(filter: string, windowMs: number): Promise<Map<string, Buffer>>;
+}
+
+export interface DiscoverySyncOptions {
+  topics: Topics;
+  /** How long to listen for retained configs before deciding what is stale. Default 1000 ms. */
+  collectWindowMs?: number;
+}
+
+export interface DiscoverySyncResult {
+  published: number;
+  /** Topics cleared with an empty retained payload. */
+  cleared: string[];
+}
+
+/**
+ * Sends `wanted` (retained, QoS 1) and clears every other retained config whose node id starts
+ * with `docent_`. Pass every TV's messages in one call: a TV left out counts as removed. A
+ * function is called after the collect window, so what is sent is current even if a TV's
+ * catalogue changed while the retained configs were being read.
+ */
+export async function syncDiscovery(
+  client: DiscoveryClient,
+  wantedNow: readonly DiscoveryMessage[] | (() => readonly DiscoveryMessage[]),
+  opts: DiscoverySyncOptions,
+  deps: { logger: Logger },
+): Promise<DiscoverySyncResult> {
+  const log = deps.logger.child({ component: 'mqtt' });
+  const prefix = opts.topics.discoveryPrefix;
+  const windowMs = opts.collectWindowMs ?? 1_000;
+  const [flat, nested] = await Promise.all([
+    client.collectRetained(`${prefix}/+/+/config`, windowMs),
+    client.collectRetained(`${prefix}/+/+/+/config`, windowMs),
+  ]);
+
+  const wanted = typeof wantedNow === 'function' ? wantedNow() : wantedNow;
+  const wantedTopics = new Set(wanted.map((m) => m.topic));
+  const stale = [...flat.keys(), ...nested.keys()].filter(
+    (topic) => isDocentConfig(topic, prefix) && !wantedTopics.has(topic),
+  );
+  // Clear before publishing, so a device moving between discovery forms never has two configs
+  // with the same unique ids at once.
+  for (const topic of stale) await client.publish(topic, '', { retain: true, qos: 1 });
+  for (const message of wanted) {
+    await client.publish(message.topic, JSON.stringify(message.payload), { retain: true, qos: 1 });
+  }
+
+  log.info({ published: wanted.length, cleared: stale.length }, 'discovery published');
+  if (stale.length > 0) log.debug({ topics: stale }, 'stale discovery cleared');
+
+  return { published: wanted.length, cleared: stale };
+}
+
+/** `<prefix>/<component>/docent_…/config` or `<prefix>/<component>/docent_…/<object>/config`. */
+function isDocentConfig(topic: string, prefix: string): boolean {
+  if (!topic.startsWith(`${prefix}/`)) return false;
+  const levels = topic.slice(prefix.length + 1).split('/');
+
+  return (levels.length === 3 || levels.length === 4) && (levels[1] ?? '').startsWith('docent_');
+}

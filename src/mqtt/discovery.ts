@@ -1,0 +1,151 @@
+/**
+ * HA MQTT discovery payloads for one TV, built by walking the entity table (entities.ts).
+ * Device-based discovery (HA ≥ 2024.11, home-assistant.md §1.4) is the default; the
+ * per-component form is for older HA. Both carry the same unique ids, so switching between them
+ * with HA's `migrate_discovery` keeps entity settings.
+ *
+ * Configs never set `retain` (HA would then publish commands retained, §1.10) nor `optimistic`
+ * (Docent reports real state).
+ */
+import { ENTITIES, type EntitySpec, resolveTopic } from './entities.js';
+import { sanitizeId, type Topics } from './topics.js';
+
+export interface TvDescriptor {
+  /** Stable id (sanitised before use); never the display name when something better exists. */
+  tvId: string;
+  /** Device name shown in HA. */
+  name: string;
+  model: string | null;
+  swVersion?: string | null;
+  /** Content ids offered by the artwork select. */
+  artworkOptions: string[];
+  /** Matte ids offered by the matte select. */
+  matteOptions: string[];
+}
+
+export interface DiscoveryContext {
+  topics: Topics;
+  /** Docent's version, reported as the origin's `sw_version`. */
+  version: string;
+}
+
+export interface DiscoveryMessage {
+  topic: string;
+  payload: Record<string, unknown>;
+}
+
+/** HA's limit on a state's length; a select option is a possible state (§2.12). */
+const MAX_OPTION_CHARS = 255;
+const DEFAULT_MODEL = 'The Frame';
+
+/** One retained message describing the whole TV device and all its entities. */
+export function buildDeviceDiscovery(tv: TvDescriptor, ctx: DiscoveryContext): DiscoveryMessage {
+  const tvTopics = ctx.topics.tv(tv.tvId);
+  const components: Record<string, Record<string, unknown>> = {};
+  for (const spec of ENTITIES) {
+    components[spec.key] = { platform: spec.platform, ...entityConfig(spec, tv, ctx) };
+  }
+
+  return {
+    topic: tvTopics.discovery,
+    payload: { device: deviceBlock(tv), origin: originBlock(ctx), components },
+  };
+}
+
+/** One message per entity on `<prefix>/<platform>/docent_<tv>/<key>/config`, for HA < 2024.11. */
+export function buildComponentDiscovery(
+  tv: TvDescriptor,
+  ctx: DiscoveryContext,
+): DiscoveryMessage[] {
+  const tvTopics = ctx.topics.tv(tv.tvId);
+
+  return ENTITIES.map((spec) => ({
+    topic: tvTopics.componentDiscovery(spec.platform, spec.key),
+    payload: {
+      ...entityConfig(spec, tv, ctx),
+      device: deviceBlock(tv),
+      origin: originBlock(ctx),
+    },
+  }));
+}
+
+/** `docent_<tv>_<key>`: stable for ever, built from the TV id, never from the display name. */
+export function entityUniqueId(tvId: string, key: string): string {
+  return `docent_${sanitizeId(tvId)}_${key}`;
+}
+
+/** The identifier shared by every entity of one TV in HA's device registry. */
+export function deviceIdentifier(tvId: string): string {
+  return `docent_${sanitizeId(tvId)}`;
+}
+
+function entityConfig(
+  spec: EntitySpec,
+  tv: TvDescriptor,
+  ctx: DiscoveryContext,
+): Record<string, unknown> {
+  const tvTopics = ctx.topics.tv(tv.tvId);
+  const config: Record<string, unknown> = {
+    name: spec.name,
+    unique_id: entityUniqueId(tv.tvId, spec.key),
+    default_entity_id: `${spec.platform}.${entitySlug(tv.name)}_${spec.key}`,
+    qos: 1,
+  };
+  if (spec.icon) config.icon = spec.icon;
+  if (spec.entityCategory) config.entity_category = spec.entityCategory;
+  if (spec.deviceClass) config.device_class = spec.deviceClass;
+  Object.assign(config, availabilityConfig(spec, ctx.topics, tvTopics.availability));
+
+  for (const [key, topicName] of Object.entries(spec.topics)) {
+    if (topicName) config[key] = resolveTopic(tvTopics, topicName);
+  }
+  Object.assign(config, spec.fixed);
+  if (spec.options === 'artwork') config.options = selectOptions(tv.artworkOptions);
+  if (spec.options === 'matte') config.options = selectOptions(tv.matteOptions);
+
+  return config;
+}
+
+function availabilityConfig(
+  spec: EntitySpec,
+  topics: Topics,
+  tvAvailability: string,
+): Record<string, unknown> {
+  if (!spec.needsTv) return { availability_topic: topics.bridgeAvailability };
+
+  return {
+    availability: [{ topic: topics.bridgeAvailability }, { topic: tvAvailability }],
+    availability_mode: 'all',
+  };
+}
+
+function deviceBlock(tv: TvDescriptor): Record<string, unknown> {
+  const device: Record<string, unknown> = {
+    identifiers: [deviceIdentifier(tv.tvId)],
+    name: tv.name,
+    manufacturer: 'Samsung',
+    model: tv.model ?? DEFAULT_MODEL,
+  };
+  if (tv.swVersion) device.sw_version = tv.swVersion;
+
+  return device;
+}
+
+function originBlock(ctx: DiscoveryContext): Record<string, unknown> {
+  return { name: 'Docent', sw_version: ctx.version };
+}
+
+/** Unique options, each short enough to be a state; the select state must equal one exactly. */
+function selectOptions(raw: readonly string[]): string[] {
+  return [...new Set(raw)].filter((option) => option !== '' && option.length <= MAX_OPTION_CHARS);
+}
+
+/** Object id part of an entity id: HA allows only `[a-z0-9_]`. */
+function entitySlug(name: string): string {
+  const slug = sanitizeId(name)
+    .replace(/-/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '');
+
+  return slug === '' ? 'frame' : slug;
+}

@@ -1,0 +1,49 @@
+/**
+ * The retained `docent/<tv>/state` JSON. The TV session produces it; the HA entities read it
+ * through the `value_template`s in entities.ts, so a field renamed here must be renamed there.
+ * Keys are snake_case because HA templates and users see them.
+ */
+import { z } from 'zod';
+
+const onOff = z.enum(['on', 'off']);
+
+export const tvStatePayloadSchema = z.object({
+  connection: z.enum([
+    'offline',
+    'standby',
+    'connecting',
+    'pairing',
+    'ready',
+    'backoff',
+    'dormant',
+  ]),
+  power: z.enum(['on', 'off', 'standby']).nullable(),
+  art_mode: onOff.nullable(),
+  /** Content id shown, or null when unknown. Read by the artwork select. */
+  artwork: z.string().nullable(),
+  /** Matte id of the shown artwork. Read by the matte select. */
+  matte: z.string().nullable(),
+  /** Becomes the current-artwork sensor's attributes; keep it small (16 KB recorder limit). */
+  current: z
+    .object({
+      content_id: z.string(),
+      matte_id: z.string().nullable(),
+      category_id: z.string().nullable(),
+    })
+    .loose()
+    .nullable(),
+  slideshow: z
+    .object({ value: z.string(), category_id: z.string().nullable(), type: z.string().nullable() })
+    .nullable(),
+  queue: z.object({ user: z.number().int(), sync: z.number().int(), background: z.number().int() }),
+  sync: z.object({ done: z.number().int(), total: z.number().int(), running: z.boolean() }),
+  catalog_size: z.number().int(),
+  /** ISO 8601 with time zone. */
+  updated_at: z.string(),
+});
+
+export type TvStatePayload = z.infer<typeof tvStatePayloadSchema>;
+
+export function encodeTvState(state: TvStatePayload): string {
+  return JSON.stringify(state);
+}

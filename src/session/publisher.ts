@@ -1,0 +1,124 @@
+import type { Logger } from '../log.js';
+import type { MqttBridgeClient } from '../mqtt/client.js';
+import type { CommandResult } from '../mqtt/command-result.js';
+import { buildDeviceDiscovery, type DiscoveryMessage, type TvDescriptor } from '../mqtt/discovery.js';
+import type { TvTopics, Topics } from '../mqtt/topics.js';
+import type { Artwork } from '../tv/types.js';
+
+/**
+ * Everything one TV session sends to the broker, with the QoS and retain rules of
+ * home-assistant.md §1.10 in one place: state, catalogue, images and discovery retained; command
+ * results never retained.
+ */
+export class TvPublisher {
+  private readonly topics: TvTopics;
+  /** content id → hash of the thumbnail last published in this process. */
+  private readonly publishedThumbnails = new Map<string, string>();
+  private lastDiscovery: string | null = null;
+
+  constructor(
+    private readonly tvId: string,
+    private readonly deps: {
+      mqtt: MqttBridgeClient;
+      topics: Topics;
+      version: string;
+      logger: Logger;
+    },
+  ) {
+    this.topics = deps.topics.tv(tvId);
+  }
+
+  get tvTopics(): TvTopics {
+    return this.topics;
+  }
+
+  discoveryMessage(tv: TvDescriptor): DiscoveryMessage {
+    return buildDeviceDiscovery(tv, { topics: this.deps.topics, version: this.deps.version });
+  }
+
+  noteDiscovery(message: DiscoveryMessage): void {
+    this.lastDiscovery = JSON.stringify(message.payload);
+  }
+
+  /** Publishes this TV's discovery if it changed since it was last sent (e.g. new artworks). */
+  async discovery(message: DiscoveryMessage): Promise<void> {
+    const text = JSON.stringify(message.payload);
+    if (text === this.lastDiscovery) return;
+    if (!(await this.send(message.topic, text, true))) return;
+
+    this.lastDiscovery = text;
+    this.deps.logger.debug({ topic: message.topic, bytes: text.length }, 'discovery published');
+  }
+
+  async state(payload: Record<string, unknown>): Promise<void> {
+    await this.send(this.topics.state, JSON.stringify(payload), true);
+  }
+
+  async availability(online: boolean): Promise<void> {
+    await this.send(this.topics.availability, online ? 'online' : 'offline', true);
+  }
+
+  async catalog(artworks: readonly Artwork[], thumbnailHash: (id: string) => string | null) {
+    const list = artworks.map((a) => ({
+      content_id: a.contentId,
+      category_id: a.categoryId,
+      width: a.width,
+      height: a.height,
+      matte_id: a.matteId,
+      portrait_matte_id: a.portraitMatteId,
+      image_date: a.imageDate,
+      thumbnail: thumbnailHash(a.contentId),
+    }));
+    await this.send(this.topics.catalog, JSON.stringify(list), true);
+  }
+
+  /** Publishes a thumbnail unless the same bytes already went out from this process. */
+  async thumbnail(contentId: string, data: Buffer, hash: string): Promise<boolean> {
+    if (this.publishedThumbnails.get(contentId) === hash) return false;
+
+    const sent = await this.send(this.topics.thumbnail(contentId), data, true);
+    if (sent) this.publishedThumbnails.set(contentId, hash);
+
+    return sent;
+  }
+
+  /** An empty retained payload removes the retained thumbnail of an artwork that left the TV. */
+  async clearThumbnail(contentId: string): Promise<void> {
+    await this.send(this.topics.thumbnail(contentId), '', true);
+    this.publishedThumbnails.delete(contentId);
+  }
+
+  async currentImage(data: Buffer): Promise<void> {
+    await this.send(this.topics.imageCurrent, data, true);
+  }
+
+  async result(result: CommandResult): Promise<void> {
+    // Queued by the MQTT client while the broker is away: a result must not be lost.
+    await this.send(this.topics.commandResult, JSON.stringify(result), false, true);
+  }
+
+  /** Forget what was published, so the next round republishes (the broker may have lost it). */
+  forgetPublished(): void {
+    this.publishedThumbnails.clear();
+  }
+
+  /** False when the broker is not connected or refused; callers republish on the next connect. */
+  private async send(
+    topic: string,
+    payload: string | Buffer,
+    retain: boolean,
+    queueWhileOffline = false,
+  ): Promise<boolean> {
+    if (!queueWhileOffline && !this.deps.mqtt.connected) return false;
+
+    try {
+      await this.deps.mqtt.publish(topic, payload, { retain, qos: 1 });
+
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err, topic }, 'mqtt publish failed');
+
+      return false;
+    }
+  }
+}

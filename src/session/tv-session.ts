@@ -1,0 +1,502 @@
+import { randomUUID } from 'node:crypto';
+import { Catalog } from '../catalog/catalog.js';
+import { CatalogStore } from '../catalog/catalog-store.js';
+import { DocentError, errorCode, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { MqttBridgeClient } from '../mqtt/client.js';
+import {
+  badCommandResult,
+  type CommandResult,
+  resultFromOutcome,
+} from '../mqtt/command-result.js';
+import { type Command, parseCommand } from '../mqtt/commands.js';
+import type { DiscoveryMessage, TvDescriptor } from '../mqtt/discovery.js';
+import type { Topics } from '../mqtt/topics.js';
+import { ChunkSizer } from '../queue/chunk-sizer.js';
+import { LaneScheduler } from '../queue/scheduler.js';
+import type { JobOutcome, JobSpec } from '../queue/types.js';
+import { ThumbnailCache } from '../thumbnails/cache.js';
+import { ThumbnailSync } from '../thumbnails/sync.js';
+import { FrameArtApi } from '../tv/art-api.js';
+import { FrameConnection } from '../tv/connection.js';
+import { parseTvEvent, type TvEvent } from '../tv/events.js';
+import { FileTokenStore } from '../tv/token-store.js';
+import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
+import { type TvCommand, jobForCommand } from './command-jobs.js';
+import { TvPublisher } from './publisher.js';
+import { toStatePayload } from './state.js';
+
+export interface TvSessionOptions {
+  tv: { id: string; name: string; host: string; port: number; secure: boolean };
+  dataDir: string;
+  version: string;
+  thumbnails: { maxWidthPx: number; chunkTargetMs: number };
+  /** How long a user command may wait to start before it ends `expired`. */
+  userDeadlineMs?: number;
+  /** Art-channel timings; tests shorten them. */
+  connection?: {
+    backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
+    requestTimeoutMs?: number;
+  };
+  thumbnailTimeoutMs?: number;
+}
+
+export interface TvSessionDeps {
+  mqtt: MqttBridgeClient;
+  topics: Topics;
+  logger: Logger;
+}
+
+const STATE_PUBLISH_DELAY_MS = 50;
+
+/**
+ * One TV: its supervised connection, its lanes, its catalogue and thumbnails, and what Home
+ * Assistant sees of it. Everything that needs the TV goes through `scheduler`.
+ */
+export class TvSession {
+  readonly tvId: string;
+  private readonly log: Logger;
+  private readonly connection: FrameConnection;
+  private readonly api: FrameArtApi;
+  private readonly scheduler: LaneScheduler;
+  private readonly store: CatalogStore;
+  private readonly cache: ThumbnailCache;
+  private readonly sync: ThumbnailSync;
+  private readonly publisher: TvPublisher;
+  private catalog = new Catalog();
+  private connectionState: ConnectionState = 'offline';
+  private slideshow: SlideshowStatus | null = null;
+  private lastError: { code: string; message: string; at: string } | null = null;
+  private statePublishTimer: NodeJS.Timeout | null = null;
+  private syncRunning = false;
+  private syncAgain = false;
+  private stopped = false;
+
+  constructor(
+    private readonly options: TvSessionOptions,
+    private readonly deps: TvSessionDeps,
+  ) {
+    const { tv } = options;
+    this.tvId = tv.id;
+    this.log = deps.logger.child({ tv: tv.id });
+    this.connection = new FrameConnection(
+      {
+        tvId: tv.id,
+        host: tv.host,
+        port: tv.port,
+        secure: tv.secure,
+        ...(options.connection?.backoff ? { backoff: options.connection.backoff } : {}),
+        ...(options.connection?.requestTimeoutMs
+          ? { requestTimeoutMs: options.connection.requestTimeoutMs }
+          : {}),
+      },
+      {
+        logger: this.log.child({ component: 'tv' }),
+        tokenStore: new FileTokenStore({ dataDir: options.dataDir, tvId: tv.id }),
+      },
+    );
+    this.api = new FrameArtApi(this.connection);
+    this.scheduler = new LaneScheduler({ logger: this.log.child({ component: 'queue' }) });
+    this.store = new CatalogStore(
+      { dataDir: options.dataDir, tvId: tv.id },
+      { logger: this.log.child({ component: 'catalog' }) },
+    );
+    this.cache = new ThumbnailCache(
+      { dir: `${options.dataDir}/tvs/${tv.id}/thumbnails`, maxWidthPx: options.thumbnails.maxWidthPx },
+      { logger: this.log.child({ component: 'thumbnails' }) },
+    );
+    this.sync = new ThumbnailSync({
+      cache: this.cache,
+      sizing: new ChunkSizer({ targetMs: options.thumbnails.chunkTargetMs }),
+      fetchChunk: (ids) => this.fetchThumbnailChunk(ids),
+      logger: this.log.child({ component: 'thumbnails' }),
+    });
+    this.publisher = new TvPublisher(tv.id, {
+      mqtt: deps.mqtt,
+      topics: deps.topics,
+      version: options.version,
+      logger: this.log.child({ component: 'mqtt' }),
+    });
+  }
+
+  /** Cache first: what the data dir holds is published before the TV is asked anything. */
+  async start(): Promise<void> {
+    const snapshot = await this.store.load();
+    if (snapshot) this.catalog = Catalog.fromSnapshot(snapshot);
+    await this.cache.start();
+
+    this.scheduler.on('change', () => this.schedulePublishState());
+    this.sync.on('progress', () => this.schedulePublishState());
+    this.sync.on('thumbnail', (contentId: string, data: Buffer, hash: string) => {
+      void this.onThumbnail(contentId, data, hash);
+    });
+    this.connection.on('state', (state: ConnectionState) => this.onConnectionState(state));
+    this.connection.on('event', (event: ArtEvent) => this.onArtEvent(event));
+
+    await this.subscribeCommands();
+    await this.publishAll(false);
+    this.log.info(
+      { artworks: this.catalog.artworks().length, thumbnails: this.cache.list().length },
+      'tv session started',
+    );
+  }
+
+  /** Starts supervising the TV connection; call after start() and the first discovery. */
+  connect(): void {
+    this.connection.start();
+  }
+
+  /** This TV's device discovery, as it should be now. */
+  discoveryMessage(): DiscoveryMessage {
+    return this.publisher.discoveryMessage(this.descriptor());
+  }
+
+  /** Told by the bridge after it published `discoveryMessage()` for every TV. */
+  discoveryPublished(message: DiscoveryMessage): void {
+    this.publisher.noteDiscovery(message);
+  }
+
+  /**
+   * Republishes availability, state, catalogue and images (HA birth, broker reconnect);
+   * `force` ignores what this process already sent. Discovery is the bridge's job.
+   */
+  async publishAll(force: boolean): Promise<void> {
+    if (force) this.publisher.forgetPublished();
+
+    await this.publisher.availability(this.connectionState === 'ready');
+    await this.publishState();
+    await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
+    for (const contentId of this.cache.list()) {
+      const data = await this.cache.read(contentId);
+      const hash = this.cache.hashOf(contentId);
+      if (data && hash) await this.publisher.thumbnail(contentId, data, hash);
+    }
+    await this.publishCurrentImage();
+  }
+
+  /** Thumbnail sync progress, for the demo's progress line. */
+  progress() {
+    return this.sync.progress();
+  }
+
+  /** Parses one payload from `docent/<tv>/command` and answers it with exactly one result. */
+  async handleCommand(payload: Buffer): Promise<CommandResult> {
+    const parsed = parseCommand(payload);
+    if (!parsed.ok) {
+      this.log.warn({ cmd_id: parsed.id, problem: parsed.error.message }, 'command rejected');
+      return this.finish(badCommandResult(parsed.id, parsed.error, new Date()));
+    }
+
+    // Commands from HA entities carry no id; one is made up so the result can be traced.
+    const command: Command = { ...parsed.command, id: parsed.command.id ?? randomUUID() };
+    const outcome = await this.runCommand(command);
+
+    return this.finish(resultFromOutcome(command, outcome, new Date()));
+  }
+
+  /** Idempotent; undoes start() in reverse order. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+
+    if (this.statePublishTimer) clearTimeout(this.statePublishTimer);
+    const steps: Array<[string, () => unknown]> = [
+      ['sync', () => this.sync.stop()],
+      ['scheduler', () => this.scheduler.stop()],
+      ['connection', () => this.connection.stop()],
+      ['availability', () => this.publisher.availability(false)],
+      ['catalog', () => this.store.save(this.catalog.snapshot())],
+    ];
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (err) {
+        this.log.warn({ err, step }, 'tv session stop step failed');
+      }
+    }
+    this.log.info('tv session stopped');
+  }
+
+  private async runCommand(command: Command): Promise<JobOutcome<unknown>> {
+    if (command.action === 'refresh') return this.refresh();
+    if (command.action === 'sync_thumbnails') {
+      this.startThumbnailSync();
+      return { status: 'ok', value: { started: true } };
+    }
+
+    return this.scheduler.enqueue(jobForCommand(command as TvCommand, this.commandDeps()));
+  }
+
+  private commandDeps() {
+    return {
+      api: this.api,
+      knownArtwork: (id: string) => (this.catalog.artworks().length ? this.catalog.has(id) : null),
+      currentContentId: () => this.catalog.current()?.contentId ?? null,
+      userDeadlineAt: () => Date.now() + (this.options.userDeadlineMs ?? 30_000),
+    };
+  }
+
+  private async finish(result: CommandResult): Promise<CommandResult> {
+    if (result.error) this.noteError(result.error.code, result.error.message);
+    this.log.info(
+      { cmd_id: result.id, action: result.action, status: result.status, error: result.error },
+      'command finished',
+    );
+    await this.publisher.result(result);
+    if (result.error) this.schedulePublishState();
+
+    return result;
+  }
+
+  private async subscribeCommands(): Promise<void> {
+    const topic = this.publisher.tvTopics.command;
+    await this.deps.mqtt.subscribe(topic, (_topic, payload) => {
+      void this.handleCommand(payload);
+    });
+  }
+
+  // ---- TV side ------------------------------------------------------------------------------
+
+  private onConnectionState(state: ConnectionState): void {
+    const wasReady = this.connectionState === 'ready';
+    this.connectionState = state;
+    this.scheduler.setTvReady(state === 'ready');
+    void this.publisher.availability(state === 'ready');
+    this.schedulePublishState();
+
+    if (state === 'ready' && !wasReady) void this.refresh();
+  }
+
+  private onArtEvent(event: ArtEvent): void {
+    const parsed = parseTvEvent(event);
+    if (!parsed) {
+      this.log.debug({ event: event.event }, 'tv event ignored');
+      return;
+    }
+    this.applyTvEvent(parsed);
+  }
+
+  private applyTvEvent(event: TvEvent): void {
+    switch (event.kind) {
+      case 'art_mode':
+        this.catalog.setArtMode(event.on ? 'on' : 'off');
+        break;
+      case 'artwork': {
+        const previous = this.catalog.current();
+        const same = previous?.contentId === event.current.contentId;
+        this.setCurrent({
+          contentId: event.current.contentId,
+          categoryId: event.current.categoryId ?? (same ? previous.categoryId : null),
+          matteId: event.current.matteId ?? (same ? previous.matteId : null),
+          portraitMatteId: event.current.portraitMatteId ?? (same ? previous.portraitMatteId : null),
+          contentType: same ? previous.contentType : null,
+        });
+        break;
+      }
+      case 'matte': {
+        const current = this.catalog.current();
+        if (current && (!event.contentId || event.contentId === current.contentId)) {
+          this.catalog.setCurrent({
+            ...current,
+            matteId: event.matteId ?? current.matteId,
+            portraitMatteId: event.portraitMatteId ?? current.portraitMatteId,
+          });
+        }
+        break;
+      }
+      case 'slideshow':
+        this.slideshow = { value: event.value, categoryId: event.categoryId, type: event.type };
+        break;
+      case 'catalog_changed':
+        void this.enqueueSync('content_list', () => this.readContentList());
+        break;
+      case 'standby':
+      case 'wakeup':
+        // TODO(#4): tri-state power from REST, art status and these events; re-read state on wakeup.
+        this.log.info({ event: event.kind }, 'tv power event');
+        break;
+    }
+    this.schedulePublishState();
+  }
+
+  /** Re-reads status, catalogue and mattes, each as its own sync job so user commands interleave. */
+  private async refresh(): Promise<JobOutcome<unknown>> {
+    const outcomes = await Promise.all([
+      this.enqueueSync('art_mode_status', async () => {
+        this.catalog.setArtMode(await this.api.getArtModeStatus());
+      }),
+      this.enqueueSync('current_artwork', async () => {
+        this.setCurrent(await this.api.getCurrentArtwork());
+      }),
+      this.enqueueSync('content_list', () => this.readContentList()),
+      this.enqueueSync('matte_list', async () => {
+        this.catalog.setMattes(await this.api.getMatteList());
+      }),
+      this.enqueueSync('slideshow_status', async () => {
+        this.slideshow = await this.api.getSlideshowStatus();
+      }),
+    ]);
+    this.schedulePublishState();
+    await this.publisher.discovery(this.discoveryMessage());
+    await this.saveCatalog();
+
+    const failed = outcomes.find((o) => o.status !== 'ok');
+    if (failed) return failed;
+
+    return { status: 'ok', value: { artworks: this.catalog.artworks().length } };
+  }
+
+  private enqueueSync(name: string, run: () => Promise<unknown>): Promise<JobOutcome<unknown>> {
+    const spec: JobSpec<unknown> = { lane: 'sync', name, coalesceKey: name, run };
+
+    return this.scheduler.enqueue(spec);
+  }
+
+  private async readContentList(): Promise<void> {
+    const fresh = await this.api.getContentList();
+    const diff = this.catalog.replaceArtworks(fresh);
+    for (const contentId of diff.removed) {
+      await this.cache.remove(contentId);
+      await this.publisher.clearThumbnail(contentId);
+    }
+    if (diff.added.length || diff.removed.length || diff.changed.length) {
+      this.log.info(
+        { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
+        'catalogue changed',
+      );
+    }
+    await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
+    this.startThumbnailSync();
+  }
+
+  private startThumbnailSync(): void {
+    if (this.syncRunning) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncRunning = true;
+    void (async () => {
+      do {
+        this.syncAgain = false;
+        const ids = this.catalog.artworks().map((a) => a.contentId);
+        const report = await this.sync.run(ids);
+        this.log.info(
+          { fetched: report.fetched, failed: report.failed.length, durationMs: report.durationMs },
+          'thumbnail sync finished',
+        );
+        await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
+      } while (this.syncAgain && !this.stopped);
+      this.syncRunning = false;
+      this.schedulePublishState();
+    })().catch((err: unknown) => {
+      this.syncRunning = false;
+      this.log.error({ err }, 'thumbnail sync failed');
+    });
+  }
+
+  /** One chunk of thumbnails = one background job; the sync awaits it before asking for more. */
+  private async fetchThumbnailChunk(contentIds: string[]) {
+    const outcome = await this.scheduler.enqueue({
+      lane: 'background',
+      name: 'thumbnails',
+      run: () =>
+        this.api.getThumbnails(contentIds, { timeoutMs: this.options.thumbnailTimeoutMs ?? 15_000 }),
+    });
+    if (outcome.status === 'ok') return outcome.value;
+    if (outcome.status === 'error') throw new DocentError(outcome.code, outcome.message);
+
+    throw new DocentError('THUMBNAILS_NOT_FETCHED', `thumbnail chunk ended ${outcome.status}`);
+  }
+
+  private async onThumbnail(contentId: string, data: Buffer, hash: string): Promise<void> {
+    await this.publisher.thumbnail(contentId, data, hash);
+    if (this.catalog.current()?.contentId === contentId) await this.publisher.currentImage(data);
+  }
+
+  private setCurrent(current: CurrentArtwork): void {
+    const changed = this.catalog.current()?.contentId !== current.contentId;
+    this.catalog.setCurrent(current);
+    this.schedulePublishState();
+    if (changed) void this.publishCurrentImage();
+  }
+
+  /** The current image follows the TV at once: from the cache, or fetched on the sync lane. */
+  private async publishCurrentImage(): Promise<void> {
+    const contentId = this.catalog.current()?.contentId;
+    if (!contentId) return;
+
+    const cached = await this.cache.read(contentId);
+    if (cached) {
+      await this.publisher.currentImage(cached);
+      return;
+    }
+    if (this.connectionState !== 'ready') return;
+
+    await this.scheduler.enqueue({
+      lane: 'sync',
+      name: 'current_thumbnail',
+      coalesceKey: 'current_thumbnail',
+      run: async () => {
+        const [file] = await this.api.getThumbnails([contentId], { timeoutMs: 15_000 });
+        if (!file) return;
+        const stored = await this.cache.put(file.contentId, file.data);
+        await this.onThumbnail(file.contentId, stored.data, stored.hash);
+      },
+    });
+  }
+
+  // ---- publishing ---------------------------------------------------------------------------
+
+  private descriptor(): TvDescriptor {
+    const mattes = this.catalog.mattes();
+    const matteOptions = mattes
+      ? ['none', ...mattes.types.filter((t) => t !== 'none').flatMap((t) => mattes.colors.map((c) => `${t}_${c}`))]
+      : ['none'];
+
+    return {
+      tvId: this.tvId,
+      name: this.options.tv.name,
+      model: null,
+      artworkOptions: this.catalog.artworks().map((a) => a.contentId),
+      matteOptions,
+    };
+  }
+
+  private schedulePublishState(): void {
+    if (this.statePublishTimer || this.stopped) return;
+
+    this.statePublishTimer = setTimeout(() => {
+      this.statePublishTimer = null;
+      void this.publishState();
+    }, STATE_PUBLISH_DELAY_MS);
+  }
+
+  private async publishState(): Promise<void> {
+    const payload = toStatePayload(
+      {
+        connection: this.connectionState,
+        artMode: this.catalog.snapshot().artMode,
+        current: this.catalog.current(),
+        slideshow: this.slideshow,
+        queue: this.scheduler.depth(),
+        sync: this.sync.progress(),
+        catalogSize: this.catalog.artworks().length,
+        lastError: this.lastError,
+      },
+      new Date(),
+    );
+    await this.publisher.state(payload);
+  }
+
+  private noteError(code: string, message: string): void {
+    this.lastError = { code, message, at: new Date().toISOString() };
+  }
+
+  private async saveCatalog(): Promise<void> {
+    try {
+      await this.store.save(this.catalog.snapshot());
+    } catch (err) {
+      this.log.warn({ err, code: errorCode(err), message: errorMessage(err) }, 'catalogue save failed');
+    }
+  }
+}

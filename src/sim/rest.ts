@@ -1,0 +1,78 @@
+import type { PowerState } from './frame-model.js';
+import type { SimProfile } from './profile.js';
+
+export interface DeviceInfoInput {
+  profile: SimProfile;
+  host: string;
+  port: number;
+  scheme: 'http' | 'https';
+  mac: string;
+  power: Exclude<PowerState, 'off'>;
+  uuid: string;
+}
+
+/** Capability flags; the TV sends them again as a JSON string ending in `\n` (LOG22). */
+const IS_SUPPORT = {
+  DMP_DRM_PLAYREADY: 'false',
+  DMP_DRM_WIDEVINE: 'false',
+  DMP_available: 'true',
+  EDEN_available: 'true',
+  FrameTVSupport: 'true',
+  ImeSyncedSupport: 'true',
+  TokenAuthSupport: 'true',
+  remote_available: 'true',
+  remote_fourDirections: 'true',
+  remote_touchPad: 'true',
+  remote_voiceControl: 'true',
+};
+
+/**
+ * `GET /api/v2/` body (frame-protocol §1.2): string flags, `PowerState`, `wifiMac`, `uri`
+ * echoing the scheme and port that was asked. Field order follows the 2022 capture.
+ */
+export function deviceInfoBody(input: DeviceInfoInput): Record<string, unknown> {
+  const { profile, host } = input;
+
+  return {
+    device: {
+      EdgeBlendingSupport: 'false',
+      EdgeBlendingSupportGroup: '0',
+      FrameTVSupport: 'true',
+      GamePadSupport: 'true',
+      ImeSyncedSupport: 'true',
+      Language: 'en_US',
+      OS: 'Tizen',
+      PowerState: input.power,
+      TokenAuthSupport: 'true',
+      VoiceSupport: 'true',
+      WallScreenRatio: '-1',
+      WallService: 'false',
+      countryCode: 'US',
+      description: 'Samsung DTV RCR',
+      developerIP: '0.0.0.0',
+      developerMode: '0',
+      duid: input.uuid,
+      firmwareVersion: 'Unknown',
+      id: input.uuid,
+      ip: host,
+      model: profile.modelCode,
+      modelName: profile.modelName,
+      name: profile.deviceName,
+      networkType: 'wireless',
+      resolution: '3840x2160',
+      smartHubAgreement: 'true',
+      // The TV puts its access point's BSSID here, not a name (traces README).
+      ssid: '02:00:00:00:00:0b',
+      type: 'Samsung SmartTV',
+      udn: input.uuid,
+      wifiMac: input.mac,
+    },
+    id: input.uuid,
+    isSupport: `${JSON.stringify(IS_SUPPORT)}\n`,
+    name: profile.deviceName,
+    remote: '1.0',
+    type: 'Samsung SmartTV',
+    uri: `${input.scheme}://${host}:${input.port}/api/v2/`,
+    version: profile.restVersion,
+  };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { ArtEvent, CurrentArtwork } from './types.js';
+
+/**
+ * The unsolicited art-app broadcasts Docent acts on (frame-protocol.md §5), in Docent's words.
+ * Old firmware names (`auto_rotation_*`) map onto the new ones (§3.4).
+ */
+export type TvEvent =
+  | { kind: 'art_mode'; on: boolean }
+  | {
+      kind: 'artwork';
+      current: Partial<CurrentArtwork> & { contentId: string };
+      source: 'select' | 'slideshow';
+    }
+  | {
+      kind: 'matte';
+      contentId: string | null;
+      matteId: string | null;
+      portraitMatteId: string | null;
+    }
+  | { kind: 'slideshow'; value: string; categoryId: string | null; type: string | null }
+  | { kind: 'standby' }
+  | { kind: 'wakeup' }
+  | { kind: 'catalog_changed'; contentId: string | null };
+
+const text = z.union([z.string(), z.number()]).transform(String);
+const optionalText = text.nullish().transform((v) => v ?? null);
+
+const onOff = z.object({ status: z.string().optional(), value: z.string().optional() });
+const selected = z.object({
+  content_id: text,
+  matte_id: optionalText,
+  portrait_matte_id: optionalText,
+  category_id: optionalText,
+});
+const slideshowImage = z.object({ current_content_id: text });
+const matte = z.object({
+  content_id: optionalText,
+  matte_id: optionalText,
+  portrait_matte_id: optionalText,
+});
+const slideshow = z.object({ value: text, category_id: optionalText, type: optionalText });
+const contentRef = z.object({ content_id: optionalText });
+
+/** Parses one art event; null for events Docent does not act on or that do not fit their schema. */
+export function parseTvEvent(event: ArtEvent): TvEvent | null {
+  const fields = event.fields;
+
+  switch (event.event) {
+    case 'art_mode_changed': {
+      const parsed = onOff.safeParse(fields);
+      const value = parsed.success ? (parsed.data.status ?? parsed.data.value) : undefined;
+      if (value !== 'on' && value !== 'off') return null;
+
+      return { kind: 'art_mode', on: value === 'on' };
+    }
+    case 'image_selected': {
+      const parsed = selected.safeParse(fields);
+      if (!parsed.success) return null;
+
+      const d = parsed.data;
+      return {
+        kind: 'artwork',
+        source: 'select',
+        current: {
+          contentId: d.content_id,
+          matteId: d.matte_id,
+          portraitMatteId: d.portrait_matte_id,
+          categoryId: d.category_id,
+        },
+      };
+    }
+    case 'slideshow_image_changed':
+    case 'auto_rotation_image_changed': {
+      const parsed = slideshowImage.safeParse(fields);
+      if (!parsed.success) return null;
+
+      return {
+        kind: 'artwork',
+        source: 'slideshow',
+        current: { contentId: parsed.data.current_content_id },
+      };
+    }
+    case 'matte_changed': {
+      const parsed = matte.safeParse(fields);
+      if (!parsed.success) return null;
+
+      return {
+        kind: 'matte',
+        contentId: parsed.data.content_id,
+        matteId: parsed.data.matte_id,
+        portraitMatteId: parsed.data.portrait_matte_id,
+      };
+    }
+    case 'slideshow_changed':
+    case 'auto_rotation_changed': {
+      const parsed = slideshow.safeParse(fields);
+      if (!parsed.success) return null;
+
+      const d = parsed.data;
+      return { kind: 'slideshow', value: d.value, categoryId: d.category_id, type: d.type };
+    }
+    // `go_to_standby` also fires when the panel sleeps on its motion timer while art mode stays
+    // on (frame-protocol.md §5); it is reported as standby, not as "art mode off".
+    case 'go_to_standby':
+      return { kind: 'standby' };
+    case 'wakeup':
+      return { kind: 'wakeup' };
+    case 'image_added':
+    case 'image_deleted': {
+      const parsed = contentRef.safeParse(fields);
+
+      return { kind: 'catalog_changed', contentId: parsed.success ? parsed.data.content_id : null };
+    }
+    default:
+      return null;
+  }
+}

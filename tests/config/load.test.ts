@@ -1,0 +1,240 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, type LoadConfigOptions, loadConfig } from '../../src/config/load.js';
+import { redactConfig, stripUrlCredentials } from '../../src/config/redact.js';
+import type { Config } from '../../src/config/schema.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'docent-config-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function optionsFile(content: unknown): Promise<string> {
+  const file = path.join(dir, 'options.json');
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
+
+  return file;
+}
+
+async function load(opts: Partial<LoadConfigOptions>): Promise<Config> {
+  const result = await loadConfig({ argv: [], env: {}, ...opts });
+  if (result.action !== 'run') throw new Error(`unexpected exit: ${result.output}`);
+
+  return result.config;
+}
+
+async function problemsOf(opts: Partial<LoadConfigOptions>): Promise<string[]> {
+  try {
+    await loadConfig({ argv: [], env: {}, ...opts });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      expect(err.code).toBe('CONFIG_INVALID');
+      return err.problems;
+    }
+    throw err;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('loadConfig', () => {
+  it('fills every default around the one required TV', async () => {
+    const config = await load({ argv: ['--tv', '192.168.1.20'] });
+
+    expect(config).toEqual({
+      mqtt: {
+        url: 'mqtt://localhost:1883',
+        base_topic: 'docent',
+        discovery_prefix: 'homeassistant',
+        ha_status_topic: 'homeassistant/status',
+      },
+      tvs: [{ id: 'the_frame', name: 'The Frame', host: '192.168.1.20', port: 8002, secure: true }],
+      data_dir: './.data',
+      log_level: 'info',
+      thumbnails: { max_width_px: 320, chunk_target_ms: 1500 },
+    });
+  });
+
+  it('layers defaults < options file < env < CLI flags', async () => {
+    const file = await optionsFile({
+      mqtt: { url: 'mqtt://file:1883', username: 'file-user', base_topic: 'from_file' },
+      tvs: [{ name: 'Living Room', host: '10.0.0.1', mac: 'AA-BB-CC-DD-EE-FF' }],
+      data_dir: '/data',
+      log_level: 'debug',
+      thumbnails: { max_width_px: 480 },
+    });
+    const env = {
+      MQTT_URL: 'mqtt://env:1883',
+      MQTT_PASSWORD: 'pw',
+      DOCENT_TV_HOST: '10.0.0.2',
+      DOCENT_DATA_DIR: '/env-data',
+      LOG_LEVEL: 'warning',
+      DOCENT_BASE_TOPIC: 'from_env',
+    };
+    const argv = ['--mqtt-url', 'mqtt://cli:1883', '--tv-name', 'Bedroom', '--log-level', 'trace'];
+
+    const config = await load({ optionsFile: file, env, argv });
+
+    expect(config.mqtt).toEqual({
+      url: 'mqtt://cli:1883',
+      username: 'file-user',
+      password: 'pw',
+      base_topic: 'from_env',
+      discovery_prefix: 'homeassistant',
+      ha_status_topic: 'homeassistant/status',
+    });
+    // Env and flags patch the file's first TV; its id derives from the final name.
+    expect(config.tvs).toEqual([
+      {
+        id: 'bedroom',
+        name: 'Bedroom',
+        host: '10.0.0.2',
+        port: 8002,
+        secure: true,
+        mac: 'aa:bb:cc:dd:ee:ff',
+      },
+    ]);
+    expect(config.data_dir).toBe('/env-data');
+    expect(config.log_level).toBe('trace');
+    expect(config.thumbnails).toEqual({ max_width_px: 480, chunk_target_ms: 1500 });
+  });
+
+  it('keeps an explicit TV id when the name changes', async () => {
+    const file = await optionsFile({
+      tvs: [{ id: 'frame_1', name: 'Living Room', host: 'frame.local' }],
+    });
+
+    const config = await load({ optionsFile: file, env: { DOCENT_TV_NAME: 'Salon' } });
+
+    expect(config.tvs[0]).toMatchObject({ id: 'frame_1', name: 'Salon' });
+  });
+
+  it('ignores empty environment values', async () => {
+    const config = await load({
+      argv: ['--tv', 'frame.local'],
+      env: { MQTT_URL: '', LOG_LEVEL: '  ' },
+    });
+
+    expect(config.mqtt.url).toBe('mqtt://localhost:1883');
+    expect(config.log_level).toBe('info');
+  });
+
+  it('skips a missing options file', async () => {
+    const config = await load({ optionsFile: path.join(dir, 'absent.json'), argv: ['--tv', 'h'] });
+
+    expect(config.tvs).toHaveLength(1);
+  });
+
+  it('reports every problem at once, each with its path', async () => {
+    const file = await optionsFile({
+      mqtt: { url: 'http://broker', base_topic: 'a/+/b' },
+      tvs: [{ name: 'A', host: 'ok.local', port: 0 }, { mac: 'nope' }, { name: 'a', host: 'x' }],
+      log_level: 'loud',
+      thumbnails: { max_width_px: 'big' },
+    });
+
+    const problems = await problemsOf({ optionsFile: file });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^mqtt\.url: must be a broker URL/),
+        expect.stringMatching(/^mqtt\.base_topic: /),
+        expect.stringMatching(/^tvs\.0\.port: /),
+        'tvs.1.name: required',
+        'tvs.1.host: required',
+        expect.stringMatching(/^tvs\.1\.mac: must be a MAC address/),
+        expect.stringMatching(/^log_level: /),
+        expect.stringMatching(/^thumbnails\.max_width_px: /),
+      ]),
+    );
+    expect(problems).toHaveLength(8);
+  });
+
+  it('flags duplicate TV ids', async () => {
+    const file = await optionsFile({
+      tvs: [
+        { name: 'Frame', host: 'a' },
+        { name: 'frame', host: 'b' },
+      ],
+    });
+
+    expect(await problemsOf({ optionsFile: file })).toEqual(['tvs.1.id: duplicate TV id "frame"']);
+  });
+
+  it('requires at least one TV', async () => {
+    expect(await problemsOf({})).toEqual([
+      expect.stringMatching(/^tvs: at least one TV is required/),
+    ]);
+  });
+
+  it('reports a broken options file together with the other problems', async () => {
+    const file = await optionsFile('{ not json');
+
+    const problems = await problemsOf({ optionsFile: file, argv: ['--log-level', 'loud'] });
+
+    expect(problems).toEqual([
+      `options file ${file}: not valid JSON`,
+      expect.stringMatching(/^tvs: /),
+      expect.stringMatching(/^log_level: /),
+    ]);
+  });
+
+  it('reports an unknown flag', async () => {
+    const problems = await problemsOf({ argv: ['--tv', 'h', '--colour'] });
+
+    expect(problems[0]).toMatch(/^command line: unknown option '--colour'/);
+  });
+
+  it('answers --help and --version without a config', async () => {
+    const help = await loadConfig({ argv: ['--help'], env: {} });
+    const version = await loadConfig({ argv: ['--version'], env: {}, version: '1.2.3' });
+
+    expect(help).toEqual({ action: 'exit', output: expect.stringContaining('--mqtt-url <url>') });
+    expect(version).toEqual({ action: 'exit', output: '1.2.3\n' });
+  });
+
+  it('never echoes the broker URL in its error', async () => {
+    const problems = await problemsOf({
+      env: { MQTT_URL: 'http://u:hunter2@broker' },
+      argv: ['--tv', 'h'],
+    });
+
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+});
+
+describe('redactConfig', () => {
+  it('hides the password and URL credentials and leaves the input alone', async () => {
+    const config = await load({
+      env: { MQTT_URL: 'mqtts://docent:s3cret@broker.lan:8883', MQTT_PASSWORD: 'pw-2' },
+      argv: ['--tv', 'h'],
+    });
+
+    const safe = redactConfig(config);
+
+    expect(safe.mqtt.password).toBe('[redacted]');
+    expect(safe.mqtt.url).toBe('mqtts://broker.lan:8883');
+    expect(JSON.stringify(safe)).not.toMatch(/s3cret|pw-2/);
+    expect(config.mqtt.password).toBe('pw-2');
+    expect(config.mqtt.url).toBe('mqtts://docent:s3cret@broker.lan:8883');
+  });
+
+  it('leaves an unset password unset', async () => {
+    const config = await load({ argv: ['--tv', 'h'] });
+
+    expect(redactConfig(config).mqtt).not.toHaveProperty('password');
+  });
+
+  it.each([
+    ['mqtt://user:pw@host:1883', 'mqtt://host:1883'],
+    ['mqtt://host:1883', 'mqtt://host:1883'],
+    ['not a url //user:pw@host', 'not a url //host'],
+  ])('strips credentials from %s', (raw, expected) => {
+    expect(stripUrlCredentials(raw)).toBe(expected);
+  });
+});

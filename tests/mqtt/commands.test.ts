@@ -1,0 +1,138 @@
+import { resultFromOutcome } from '../../src/mqtt/command-result.js';
+import { MAX_COMMAND_BYTES, parseCommand } from '../../src/mqtt/commands.js';
+
+const parse = (payload: unknown) =>
+  parseCommand(Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)));
+
+describe('parseCommand accepts', () => {
+  it.each([
+    [
+      { action: 'select', content_id: 'MY_F0001', id: 'ha-1' },
+      { action: 'select', id: 'ha-1', contentId: 'MY_F0001', show: true },
+    ],
+    [
+      { action: 'select', content_id: 'SAM-S0700', show: false },
+      { action: 'select', id: null, contentId: 'SAM-S0700', show: false },
+    ],
+    [
+      { action: 'matte', matte_id: 'shadowbox_polar' },
+      { action: 'matte', id: null, matteId: 'shadowbox_polar', contentId: null },
+    ],
+    [
+      { action: 'matte', matte_id: 'none', content_id: 'MY_F0002', id: 'a.b:c_d-e' },
+      { action: 'matte', id: 'a.b:c_d-e', matteId: 'none', contentId: 'MY_F0002' },
+    ],
+    [
+      { action: 'art_mode', on: true },
+      { action: 'art_mode', id: null, on: true },
+    ],
+    [
+      { action: 'art_mode', on: 'OFF' },
+      { action: 'art_mode', id: null, on: false },
+    ],
+    [
+      { action: 'art_mode', on: 'on' },
+      { action: 'art_mode', id: null, on: true },
+    ],
+    [
+      { action: 'slideshow', value: 'off' },
+      { action: 'slideshow', id: null, value: 'off', categoryId: null, shuffle: null },
+    ],
+    [
+      { action: 'slideshow', value: 15, category_id: 'MY-C0002', shuffle: true },
+      { action: 'slideshow', id: null, value: 15, categoryId: 'MY-C0002', shuffle: true },
+    ],
+    [
+      { action: 'slideshow', value: '30' },
+      { action: 'slideshow', id: null, value: 30, categoryId: null, shuffle: null },
+    ],
+    [{ action: 'refresh' }, { action: 'refresh', id: null }],
+    [
+      { action: 'sync_thumbnails', id: 'x' },
+      { action: 'sync_thumbnails', id: 'x' },
+    ],
+  ])('%j', (payload, expected) => {
+    expect(parse(payload)).toEqual({ ok: true, command: expected });
+  });
+});
+
+describe('parseCommand refuses', () => {
+  it.each<[string, unknown, string | null, RegExp]>([
+    ['non-JSON', 'select MY_F0001', null, /not valid JSON/],
+    ['a JSON string', '"refresh"', null, /must be a JSON object/],
+    ['a JSON array', [{ action: 'refresh' }], null, /must be a JSON object/],
+    ['null', 'null', null, /must be a JSON object/],
+    ['a missing action', { id: 'c1' }, 'c1', /^action: /],
+    ['an unknown action', { action: 'dance', id: 'c2' }, 'c2', /^action: .*select/],
+    ['a missing field', { action: 'select', id: 'c3' }, 'c3', /^content_id: required/],
+    ['a wrong field type', { action: 'select', content_id: 7 }, null, /^content_id: .*string/],
+    ['an empty content id', { action: 'select', content_id: '' }, null, /^content_id: /],
+    ['a control character', { action: 'select', content_id: 'a\nb' }, null, /control characters/],
+    ['a wrong boolean', { action: 'art_mode', on: 'maybe', id: 'c4' }, 'c4', /^on: /],
+    ['a wrong show flag', { action: 'select', content_id: 'x', show: 'yes' }, null, /^show: /],
+    ['zero minutes', { action: 'slideshow', value: 0 }, null, /^value: /],
+    ['a word for minutes', { action: 'slideshow', value: 'often' }, null, /^value: /],
+    ['an unexpected key', { action: 'refresh', force: true }, null, /force/],
+    ['a bad id (and keeps it out)', { action: 'refresh', id: 'has space' }, null, /^id: /],
+    ['an over-long id', { action: 'refresh', id: 'x'.repeat(65) }, null, /^id: /],
+  ])('%s', (_what, payload, id, message) => {
+    const result = parse(payload);
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.id).toBe(id);
+    expect(result.error.code).toBe('BAD_COMMAND');
+    expect(result.error.message).toMatch(message);
+  });
+
+  it('an oversize payload before parsing it', () => {
+    const payload = JSON.stringify({
+      action: 'select',
+      content_id: 'x'.repeat(MAX_COMMAND_BYTES),
+      id: 'big',
+    });
+
+    const result = parse(payload);
+
+    expect(result).toEqual({
+      ok: false,
+      id: null,
+      error: { code: 'BAD_COMMAND', message: expect.stringMatching(/limit is 16384/) },
+    });
+  });
+
+  it('every problem at once', () => {
+    const result = parse({ action: 'slideshow', value: -1, shuffle: 'no', id: 'multi' });
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/value: .*; shuffle: /);
+  });
+});
+
+describe('resultFromOutcome', () => {
+  const at = new Date('2026-01-02T03:04:05.000Z');
+  const cmd = { id: 'c1', action: 'select' };
+
+  it.each([
+    [{ status: 'ok', value: undefined } as const, { status: 'ok' }],
+    [
+      { status: 'ok', value: { shown: 'MY_F0001' } } as const,
+      { status: 'ok', value: { shown: 'MY_F0001' } },
+    ],
+    [
+      { status: 'error', code: 'TV_TIMEOUT', message: 'no reply' } as const,
+      { status: 'error', error: { code: 'TV_TIMEOUT', message: 'no reply' } },
+    ],
+    [{ status: 'superseded', by: 'c2' } as const, { status: 'superseded', value: { by: 'c2' } }],
+    [{ status: 'expired' } as const, { status: 'expired' }],
+    [{ status: 'cancelled' } as const, { status: 'cancelled' }],
+  ])('maps %j', (outcome, expected) => {
+    expect(resultFromOutcome(cmd, outcome, at)).toEqual({
+      id: 'c1',
+      action: 'select',
+      at: '2026-01-02T03:04:05.000Z',
+      ...expected,
+    });
+  });
+});

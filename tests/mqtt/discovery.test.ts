@@ -1,0 +1,266 @@
+import { parseCommand } from '../../src/mqtt/commands.js';
+import {
+  buildComponentDiscovery,
+  buildDeviceDiscovery,
+  type TvDescriptor,
+} from '../../src/mqtt/discovery.js';
+import { ENTITIES } from '../../src/mqtt/entities.js';
+import { createTopics } from '../../src/mqtt/topics.js';
+import { checkDiscoveryMessage, checkDiscoverySet } from '../helpers/discovery-checker.js';
+
+const topics = createTopics({ baseTopic: 'docent', discoveryPrefix: 'homeassistant' });
+const ctx = { topics, version: '0.1.0' };
+const tv: TvDescriptor = {
+  tvId: 'AA:BB:CC:DD:EE:FF',
+  name: 'Living room Frame',
+  model: 'QE55LS03B',
+  swVersion: 'T-NKMDEUC-1250.5',
+  artworkOptions: ['MY_F0001', 'MY_F0002', 'SAM-S0700', 'MY_F0001', 'x'.repeat(300)],
+  matteOptions: ['none', 'shadowbox_polar', 'modern_apricot'],
+};
+const checkOpts = { deviceName: tv.name };
+
+type Json = Record<string, unknown>;
+
+function components(): Record<string, Json> {
+  const { payload } = buildDeviceDiscovery(tv, ctx);
+  const result: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(payload.components as Record<string, Json>)) {
+    result[key] = value;
+  }
+
+  return result;
+}
+
+/** Renders the two template forms our configs use, the way HA's Jinja would for a string. */
+function renderCommand(config: Json, value: string): string {
+  const template = config.command_template;
+  if (typeof template !== 'string') throw new Error('no command_template');
+
+  return template.replace('{{ value | tojson }}', JSON.stringify(value));
+}
+
+describe('device-based discovery', () => {
+  it('validates against the HA discovery keys', () => {
+    const message = buildDeviceDiscovery(tv, ctx);
+
+    expect(checkDiscoveryMessage(message.topic, message.payload, checkOpts)).toEqual([]);
+    expect(checkDiscoverySet([message], checkOpts)).toEqual([]);
+  });
+
+  it('goes to <prefix>/device/docent_<tv>/config with origin and device blocks', () => {
+    const { topic, payload } = buildDeviceDiscovery(tv, ctx);
+
+    expect(topic).toBe('homeassistant/device/docent_aa_bb_cc_dd_ee_ff/config');
+    expect(payload.origin).toEqual({ name: 'Docent', sw_version: '0.1.0' });
+    expect(payload.device).toEqual({
+      identifiers: ['docent_aa_bb_cc_dd_ee_ff'],
+      name: 'Living room Frame',
+      manufacturer: 'Samsung',
+      model: 'QE55LS03B',
+      sw_version: 'T-NKMDEUC-1250.5',
+    });
+  });
+
+  it('declares the issue #2 entities with stable unique ids and matching entity ids', () => {
+    const byKey = components();
+
+    expect(Object.keys(byKey).sort()).toEqual(
+      [
+        'art_mode',
+        'artwork',
+        'connection',
+        'current_artwork',
+        'current_image',
+        'matte',
+        'refresh_catalog',
+      ].sort(),
+    );
+    expect(byKey.art_mode).toMatchObject({
+      platform: 'switch',
+      unique_id: 'docent_aa_bb_cc_dd_ee_ff_art_mode',
+      default_entity_id: 'switch.living_room_frame_art_mode',
+    });
+    for (const config of Object.values(byKey)) {
+      expect(String(config.default_entity_id).split('.')[0]).toBe(config.platform);
+      expect(config).not.toHaveProperty('retain');
+      expect(config).not.toHaveProperty('optimistic');
+    }
+  });
+
+  it('offers unique artwork options within the state length limit', () => {
+    const { artwork, matte } = components();
+
+    expect(artwork?.options).toEqual(['MY_F0001', 'MY_F0002', 'SAM-S0700']);
+    expect(matte?.options).toEqual(['none', 'shadowbox_polar', 'modern_apricot']);
+    expect(matte?.entity_category).toBe('config');
+  });
+
+  it('gives the connectivity sensor bridge availability only, so it reads Disconnected', () => {
+    const { connection } = components();
+
+    expect(connection).toMatchObject({
+      platform: 'binary_sensor',
+      device_class: 'connectivity',
+      entity_category: 'diagnostic',
+      availability_topic: 'docent/bridge/availability',
+    });
+    expect(connection).not.toHaveProperty('availability');
+  });
+
+  it('makes every other entity need both the bridge and the TV', () => {
+    const others = Object.entries(components()).filter(([key]) => key !== 'connection');
+
+    for (const [, config] of others) {
+      expect(config.availability).toEqual([
+        { topic: 'docent/bridge/availability' },
+        { topic: 'docent/aa_bb_cc_dd_ee_ff/availability' },
+      ]);
+      expect(config.availability_mode).toBe('all');
+    }
+  });
+
+  it('points the image entity at the retained current image', () => {
+    expect(components().current_image).toMatchObject({
+      platform: 'image',
+      image_topic: 'docent/aa_bb_cc_dd_ee_ff/image/current',
+      content_type: 'image/jpeg',
+    });
+  });
+
+  it('sends only commands the command parser accepts', () => {
+    const byKey = components();
+    const sent = [
+      String(byKey.art_mode?.payload_on),
+      String(byKey.art_mode?.payload_off),
+      String(byKey.refresh_catalog?.payload_press),
+      renderCommand(byKey.artwork ?? {}, 'SAM-S0700'),
+      renderCommand(byKey.matte ?? {}, 'shadowbox_polar'),
+    ];
+
+    const parsed = sent.map((payload) => parseCommand(Buffer.from(payload)));
+
+    expect(parsed.map((p) => (p.ok ? p.command : p.error))).toEqual([
+      { action: 'art_mode', id: null, on: true },
+      { action: 'art_mode', id: null, on: false },
+      { action: 'refresh', id: null },
+      { action: 'select', id: null, contentId: 'SAM-S0700', show: true },
+      { action: 'matte', id: null, matteId: 'shadowbox_polar', contentId: null },
+    ]);
+    for (const config of Object.values(byKey)) {
+      if ('command_topic' in config)
+        expect(config.command_topic).toBe('docent/aa_bb_cc_dd_ee_ff/command');
+    }
+  });
+
+  it('falls back to the generic model name when the TV did not report one', () => {
+    const { payload } = buildDeviceDiscovery({ ...tv, model: null, swVersion: null }, ctx);
+
+    expect(payload.device).toEqual({
+      identifiers: ['docent_aa_bb_cc_dd_ee_ff'],
+      name: 'Living room Frame',
+      manufacturer: 'Samsung',
+      model: 'The Frame',
+    });
+  });
+});
+
+describe('per-component discovery', () => {
+  const messages = buildComponentDiscovery(tv, ctx);
+
+  it('validates every message against the HA discovery keys', () => {
+    expect(checkDiscoverySet(messages, checkOpts)).toEqual([]);
+  });
+
+  it('publishes one topic per entity with the same unique ids as the device form', () => {
+    const deviceIds = Object.values(components())
+      .map((c) => c.unique_id)
+      .sort();
+
+    expect(messages).toHaveLength(ENTITIES.length);
+    expect(messages.map((m) => m.payload.unique_id).sort()).toEqual(deviceIds);
+    expect(messages.map((m) => m.topic)).toContain(
+      'homeassistant/select/docent_aa_bb_cc_dd_ee_ff/artwork/config',
+    );
+    for (const { payload } of messages) {
+      expect(payload).not.toHaveProperty('platform');
+      expect(payload.origin).toEqual({ name: 'Docent', sw_version: '0.1.0' });
+    }
+  });
+});
+
+describe('discovery checker', () => {
+  const good = buildComponentDiscovery(tv, ctx).find((m) => m.topic.includes('/switch/'));
+  if (!good) throw new Error('no switch message');
+
+  it.each<[string, string, Json, RegExp]>([
+    ['an illegal id in the topic', 'homeassistant/switch/docent:tv/x/config', {}, /does not match/],
+    ['an unknown key', good.topic, { stat_topic: 'x' }, /stat_topic: unknown key/],
+    ['a missing required key', good.topic, { command_topic: undefined }, /command_topic: required/],
+    ['retain true', good.topic, { retain: true }, /retain: must not be true/],
+    [
+      'a name repeating the device',
+      good.topic,
+      { name: 'Living room Frame art' },
+      /repeats the device/,
+    ],
+    [
+      'a wrong entity id domain',
+      good.topic,
+      { default_entity_id: 'light.x' },
+      /domain must be switch/,
+    ],
+    ['both availability forms', good.topic, { availability_topic: 'a/b' }, /exclusive/],
+    ['a bad entity category', good.topic, { entity_category: 'settings' }, /not one of/],
+    ['a wildcard topic', good.topic, { state_topic: 'docent/+/state' }, /wildcards/],
+  ])('flags %s', (_what, topic, patch, expected) => {
+    const payload: Json = { ...good.payload, ...patch };
+    for (const [key, value] of Object.entries(patch)) if (value === undefined) delete payload[key];
+
+    expect(checkDiscoveryMessage(topic, payload, checkOpts).join('\n')).toMatch(expected);
+  });
+
+  it('expands abbreviations before checking', () => {
+    const { command_topic, state_topic, ...rest } = good.payload;
+
+    expect(
+      checkDiscoveryMessage(
+        good.topic,
+        { ...rest, cmd_t: command_topic, stat_t: state_topic },
+        checkOpts,
+      ),
+    ).toEqual([]);
+  });
+
+  it('flags over-long and duplicate select options', () => {
+    const select = buildComponentDiscovery(tv, ctx).find((m) => m.topic.includes('/select/'));
+    if (!select) throw new Error('no select message');
+
+    const problems = checkDiscoveryMessage(select.topic, {
+      ...select.payload,
+      options: ['a', 'a', 'b'.repeat(256)],
+    });
+
+    expect(problems.join('\n')).toMatch(/over 255 chars/);
+    expect(problems.join('\n')).toMatch(/must be unique/);
+  });
+
+  it('flags a unique id used twice on one platform', () => {
+    expect(
+      checkDiscoverySet([good, { ...good, topic: good.topic.replace('art_mode', 'other') }]),
+    ).toEqual([expect.stringMatching(/used twice on switch/)]);
+  });
+
+  it('flags a device component without unique_id or with an unknown platform', () => {
+    const { topic, payload } = buildDeviceDiscovery(tv, ctx);
+    const broken = {
+      ...payload,
+      components: { a: { platform: 'switch', command_topic: 'x/y' }, b: { platform: 'toaster' } },
+    };
+
+    const problems = checkDiscoveryMessage(topic, broken).join('\n');
+
+    expect(problems).toMatch(/components\.a\.unique_id: required/);
+    expect(problems).toMatch(/components\.b\.platform: unsupported/);
+  });
+});

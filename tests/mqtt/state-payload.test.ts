@@ -1,0 +1,41 @@
+import { ENTITIES } from '../../src/mqtt/entities.js';
+import { tvStatePayloadSchema } from '../../src/mqtt/state-payload.js';
+
+const example = {
+  connection: 'ready',
+  power: 'on',
+  art_mode: 'on',
+  artwork: 'MY_F0001',
+  matte: 'none',
+  current: { content_id: 'MY_F0001', matte_id: 'none', category_id: 'MY-C0002' },
+  slideshow: { value: 'off', category_id: 'MY-C0002', type: 'slideshow' },
+  queue: { user: 0, sync: 0, background: 2 },
+  sync: { done: 10, total: 524, running: true },
+  catalog_size: 524,
+  updated_at: '2026-01-02T03:04:05.000Z',
+};
+
+describe('TV state payload', () => {
+  it('accepts the documented example', () => {
+    expect(tvStatePayloadSchema.safeParse(example).success).toBe(true);
+  });
+
+  it('accepts unknowns as null while the TV has not answered', () => {
+    const cold = { ...example, connection: 'offline', power: null, art_mode: null, artwork: null };
+
+    expect(
+      tvStatePayloadSchema.safeParse({ ...cold, matte: null, current: null, slideshow: null })
+        .success,
+    ).toBe(true);
+  });
+
+  it('holds every field the entity templates read', () => {
+    const fields = new Set(Object.keys(tvStatePayloadSchema.shape));
+    const read = ENTITIES.flatMap((spec) => Object.values(spec.fixed)).flatMap((template) =>
+      [...template.matchAll(/value_json\.([a-z_]+)/g)].map((m) => m[1]),
+    );
+
+    expect(read.length).toBeGreaterThan(4);
+    for (const field of read) expect(fields).toContain(field);
+  });
+});
