@@ -94,22 +94,38 @@ export async function readProcSample(pid: number): Promise<ProcSample | null> {
 }
 
 /**
- * `src/main.ts`, or the benchmark's stand-in (daemon-entry.ts, same Bridge and options file)
- * while main.ts does not exist yet.
+ * How the daemon runs: `tsx` runs src/main.ts through the tsx loader (no build needed; the
+ * loader adds roughly 25–30 MB of RSS), `dist` runs the built dist/main.js (`npm run build`).
  */
-export function daemonEntry(): string {
-  const main = path.join('src', 'main.ts');
+export type DaemonMode = 'tsx' | 'dist';
 
-  return existsSync(path.join(REPO_ROOT, main)) ? main : path.join('bench', 'daemon-entry.ts');
+/** The daemon's entry script, relative to the repository. */
+export function daemonEntry(mode: DaemonMode): string {
+  return mode === 'dist' ? path.join('dist', 'main.js') : path.join('src', 'main.ts');
 }
 
-export function spawnDaemon(optionsFile: string): DaemonProcess {
-  const entry = daemonEntry();
+/** Throws when `dist` is asked for but the build is missing. */
+export function assertDaemonRunnable(mode: DaemonMode): void {
+  if (!existsSync(path.join(REPO_ROOT, daemonEntry(mode)))) {
+    throw new Error(`${daemonEntry(mode)} not found; run \`npm run build\` first`);
+  }
+}
+
+/** The bench's environment minus `DOCENT_*`, so only the options file configures the daemon. */
+function daemonEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('DOCENT_')),
+  );
+}
+
+export function spawnDaemon(optionsFile: string, mode: DaemonMode = 'tsx'): DaemonProcess {
+  const entry = daemonEntry(mode);
+  const loader = mode === 'tsx' ? ['--import', 'tsx'] : [];
   const spawnedAt = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', entry, '--options-file', optionsFile],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    [...loader, entry, '--options-file', optionsFile],
+    { cwd: REPO_ROOT, env: daemonEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const keep = (chunk: Buffer): void => {

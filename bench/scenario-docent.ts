@@ -11,12 +11,19 @@ import { type SimulatedFrame, startSimulatedFrame } from '../src/sim/index.js';
 import { BridgeObserver } from './bridge-observer.js';
 import { startBroker } from './broker.js';
 import type { Cleanup } from './cleanup.js';
-import { type DaemonProcess, type ProcSample, spawnDaemon, writeDaemonOptions } from './daemon.js';
+import {
+  type DaemonMode,
+  type DaemonProcess,
+  type ProcSample,
+  spawnDaemon,
+  writeDaemonOptions,
+} from './daemon.js';
 import type { SelectRecord, SimSocketCounts, SyncFigures } from './results.js';
 import { idAt, type PlannedSelect } from './stats.js';
 
 export interface DocentScenarioSettings {
   artworks: number;
+  daemon: DaemonMode;
   latencyScale: number;
   chunkTargetMs: number;
   duringSync: PlannedSelect[];
@@ -38,7 +45,7 @@ export interface WarmStartFigures {
 }
 
 export interface DocentResult {
-  /** The daemon script that ran (src/main.ts, or the bench stand-in while it is missing). */
+  /** The daemon script that ran, relative to the repository. */
   entry: string;
   selects: SelectRecord[];
   sockets: SimSocketCounts;
@@ -100,7 +107,7 @@ async function startBridge(run: Run, settings: DocentScenarioSettings, onThumbna
     dataDir: run.dataDir,
     chunkTargetMs: settings.chunkTargetMs,
   });
-  const daemon = spawnDaemon(run.optionsFile);
+  const daemon = spawnDaemon(run.optionsFile, settings.daemon);
   run.cleanup.defer('daemon', () => daemon.stop(2_000));
 
   return { broker, observer, daemon };

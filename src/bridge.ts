@@ -2,6 +2,7 @@ import type { Logger } from './log.js';
 import { MqttBridgeClient } from './mqtt/client.js';
 import { syncDiscovery } from './mqtt/discovery-sync.js';
 import { createTopics, type Topics } from './mqtt/topics.js';
+import type { AiSettings } from './session/descriptions.js';
 import { TvSession, type TvSessionOptions } from './session/tv-session.js';
 
 export interface BridgeOptions {
@@ -17,6 +18,8 @@ export interface BridgeOptions {
   dataDir: string;
   version: string;
   thumbnails: { maxWidthPx: number; chunkTargetMs: number };
+  /** Artwork descriptions for every TV; null or absent turns everything AI off. */
+  ai?: AiSettings | null;
   /** Delay before answering Home Assistant's birth message; random 1–3 s by default. */
   haBirthDelayMs?: () => number;
   /** Per-session tuning (tests shorten timeouts). */
@@ -33,9 +36,11 @@ export class Bridge {
   private readonly topics: Topics;
   private readonly log: Logger;
   private stopping: Promise<void> | null = null;
+  private readonly aiEnabled: boolean;
 
   constructor(options: BridgeOptions, deps: { logger: Logger }) {
     this.log = deps.logger.child({ component: 'bridge' });
+    this.aiEnabled = Boolean(options.ai);
     const topics = createTopics({
       baseTopic: options.mqtt.baseTopic,
       discoveryPrefix: options.mqtt.discoveryPrefix,
@@ -60,6 +65,7 @@ export class Bridge {
             dataDir: options.dataDir,
             version: options.version,
             thumbnails: options.thumbnails,
+            ai: options.ai ?? null,
             ...options.session,
           },
           { mqtt: this.mqtt, topics, logger: deps.logger },
@@ -80,6 +86,11 @@ export class Bridge {
     });
     this.mqtt.on('ha-online', () => this.republish('home assistant birth'));
 
+    if (!this.aiEnabled) {
+      this.log.info(
+        'artwork descriptions are off; set ai.api_key (or OPENAI_API_KEY) to enable them',
+      );
+    }
     await this.mqtt.start();
     await Promise.all(this.sessions.map((s) => s.start()));
     await this.publishDiscovery();

@@ -6,7 +6,11 @@ export class DocentError extends Error {
   readonly code: string;
   readonly transient: boolean;
 
-  constructor(code: string, message: string, options: { cause?: unknown; transient?: boolean } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; transient?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DocentError';
     this.code = code;

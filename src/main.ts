@@ -77,6 +77,8 @@ function installSignalHandlers(bridge: Bridge, logger: Logger): void {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`docent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `docent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -25,5 +25,17 @@ export function bridgeOptionsFrom(config: Config, version: string): BridgeOption
       maxWidthPx: config.thumbnails.max_width_px,
       chunkTargetMs: config.thumbnails.chunk_target_ms,
     },
+    ai: config.ai.api_key
+      ? {
+          apiKey: config.ai.api_key,
+          baseUrl: config.ai.base_url,
+          model: config.ai.model,
+          language: config.ai.language,
+          instruction: config.ai.instruction,
+          describeCatalogue: config.ai.describe_catalogue,
+          dailyTokenBudget: config.ai.daily_token_budget,
+          monthlyTokenBudget: config.ai.monthly_token_budget,
+        }
+      : null,
   };
 }

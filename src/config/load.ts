@@ -95,6 +95,11 @@ function envLayer(env: LoadConfigOptions['env']): Layer {
       }),
       data_dir: get('DOCENT_DATA_DIR'),
       log_level: get('LOG_LEVEL'),
+      ai: compact({
+        api_key: get('OPENAI_API_KEY'),
+        base_url: get('OPENAI_BASE_URL'),
+        model: get('DOCENT_AI_MODEL'),
+      }),
     }),
     tv: compact({
       host: get('DOCENT_TV_HOST'),
@@ -184,7 +189,11 @@ function readFlags(raw: Record<string, unknown>): CliFlags {
   };
 }
 
-async function readOptionsFile(file: string, problems: string[], mustExist: boolean): Promise<Json> {
+async function readOptionsFile(
+  file: string,
+  problems: string[],
+  mustExist: boolean,
+): Promise<Json> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

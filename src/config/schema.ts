@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { sanitizeId } from '../mqtt/topics.js';
 
 /** Dotted paths of secret values: never logged, never echoed back (see redact.ts). */
-export const SECRET_PATHS = ['mqtt.password'] as const;
+export const SECRET_PATHS = ['mqtt.password', 'ai.api_key'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -89,6 +89,19 @@ export const configSchema = z.object({
     .object({
       max_width_px: z.number().int().min(16).max(4096).default(320),
       chunk_target_ms: z.number().int().min(100).max(60_000).default(1500),
+    })
+    .prefault({}),
+  /** Artwork descriptions; everything AI stays off without an API key. */
+  ai: z
+    .object({
+      api_key: z.string().min(1).optional(),
+      base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      model: nonBlank.default('gpt-4o-mini'),
+      language: nonBlank.default('en'),
+      instruction: z.string().max(2000).optional(),
+      describe_catalogue: z.boolean().default(false),
+      daily_token_budget: z.number().int().positive().optional(),
+      monthly_token_budget: z.number().int().positive().optional(),
     })
     .prefault({}),
 });

@@ -64,7 +64,13 @@ export async function chooseDemoBroker(env: NodeJS.ProcessEnv): Promise<DemoBrok
     };
   }
   if (await isListening('127.0.0.1', 1883)) {
-    return { url: 'mqtt://127.0.0.1:1883', kind: 'local', host: '127.0.0.1', port: 1883, stop: async () => {} };
+    return {
+      url: 'mqtt://127.0.0.1:1883',
+      kind: 'local',
+      host: '127.0.0.1',
+      port: 1883,
+      stop: async () => {},
+    };
   }
   try {
     return await startEmbeddedBroker(1883);

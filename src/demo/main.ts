@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { startFakeOpenAiServer } from '../ai/fake-server.js';
 import { Bridge } from '../bridge.js';
 import { createLogger, type LogLevel } from '../log.js';
 import { startSimulatedFrame } from '../sim/index.js';
@@ -20,7 +21,10 @@ interface DemoFlags {
   logLevel: LogLevel;
   dataDir?: string;
   once: boolean;
+  aiFake: boolean;
 }
+
+const FAKE_AI_KEY = 'sk-demo-not-a-real-key';
 
 async function main(): Promise<void> {
   const flags = new Command('docent-demo')
@@ -29,7 +33,12 @@ async function main(): Promise<void> {
     .option('--latency <table>', 'simulated TV speed: none | fast | realistic', 'realistic')
     .option('--log-level <level>', 'bridge log level', 'info')
     .option('--data-dir <dir>', 'keep Docent data here (default: a fresh temp dir)')
-    .option('--once', 'exit after the thumbnail sync has finished and a select round-trip is done', false)
+    .option('--ai-fake', 'describe artworks with a local stand-in for the OpenAI API', false)
+    .option(
+      '--once',
+      'exit after the thumbnail sync has finished and a select round-trip is done',
+      false,
+    )
     .parse()
     .opts<DemoFlags>();
 
@@ -39,6 +48,9 @@ async function main(): Promise<void> {
     artworks: Number(flags.artworks),
     latency: flags.latency,
   });
+  const fakeAi = flags.aiFake
+    ? await startFakeOpenAiServer({ apiKey: FAKE_AI_KEY, delayMs: 300 })
+    : null;
   const dataDir = flags.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'docent-demo-')));
   const bridge = new Bridge(
     {
@@ -52,6 +64,15 @@ async function main(): Promise<void> {
       dataDir,
       version: VERSION,
       thumbnails: { maxWidthPx: 320, chunkTargetMs: 1500 },
+      ai: fakeAi
+        ? {
+            apiKey: FAKE_AI_KEY,
+            baseUrl: fakeAi.baseUrl,
+            model: 'gpt-4o-mini',
+            language: 'en',
+            describeCatalogue: true,
+          }
+        : null,
     },
     { logger },
   );
@@ -63,6 +84,7 @@ async function main(): Promise<void> {
     clearInterval(progress);
     await bridge.stop();
     await sim.stop();
+    await fakeAi?.close();
     await broker.stop();
     if (!flags.dataDir) await rm(dataDir, { recursive: true, force: true });
     process.exit(code);
@@ -71,7 +93,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   await bridge.start();
-  printBanner(broker, sim.contentIds()[41] ?? sim.contentIds()[0] ?? 'MY_F0001');
+  printBanner(broker, sim.contentIds()[41] ?? sim.contentIds()[0] ?? 'MY_F0001', fakeAi !== null);
 
   const session = bridge.sessions[0];
   let selectDone = false;
@@ -111,7 +133,11 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-function printBanner(broker: { url: string; kind: string; host: string; port: number }, example: string) {
+function printBanner(
+  broker: { url: string; kind: string; host: string; port: number },
+  example: string,
+  ai: boolean,
+) {
   const hostFlags = `-h ${broker.host} -p ${broker.port}`;
   const lines = [
     '',
@@ -123,6 +149,13 @@ function printBanner(broker: { url: string; kind: string; host: string; port: nu
     'Show another artwork:',
     `  mosquitto_pub ${hostFlags} -t 'docent/${TV_ID}/command' -m '{"action":"select","content_id":"${example}","id":"try-1"}'`,
     '',
+    ...(ai
+      ? [
+          'Artwork descriptions (from a local stand-in for the OpenAI API):',
+          `  mosquitto_sub ${hostFlags} -v -t 'docent/${TV_ID}/artwork/+/description'`,
+          '',
+        ]
+      : []),
     'Home Assistant discovery is on homeassistant/device/docent_frame_demo/config. Ctrl-C stops.',
     '',
   ];
@@ -130,6 +163,8 @@ function printBanner(broker: { url: string; kind: string; host: string; port: nu
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

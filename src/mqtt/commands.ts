@@ -52,7 +52,15 @@ const slideshowValue = z.union(
   { error: "must be 'off' or a whole number of minutes from 1 to 10080" },
 );
 
-const ACTIONS = ['select', 'matte', 'art_mode', 'slideshow', 'refresh', 'sync_thumbnails'];
+const ACTIONS = [
+  'select',
+  'matte',
+  'art_mode',
+  'slideshow',
+  'refresh',
+  'sync_thumbnails',
+  'describe',
+];
 
 const wireSchema = z.discriminatedUnion(
   'action',
@@ -79,6 +87,11 @@ const wireSchema = z.discriminatedUnion(
     }),
     z.strictObject({ action: z.literal('refresh'), id: commandId }),
     z.strictObject({ action: z.literal('sync_thumbnails'), id: commandId }),
+    z.strictObject({
+      action: z.literal('describe'),
+      id: commandId,
+      content_id: tvId(128).optional(),
+    }),
   ],
   {
     error: (issue) =>
@@ -102,7 +115,9 @@ export type Command =
       shuffle: boolean | null;
     }
   | { action: 'refresh'; id: string | null }
-  | { action: 'sync_thumbnails'; id: string | null };
+  | { action: 'sync_thumbnails'; id: string | null }
+  /** Describe an artwork with AI (the current one when `contentId` is null). */
+  | { action: 'describe'; id: string | null; contentId: string | null };
 
 export type CommandAction = Command['action'];
 
@@ -160,6 +175,8 @@ function fromWire(wire: WireCommand): Command {
       return { action: 'refresh', id };
     case 'sync_thumbnails':
       return { action: 'sync_thumbnails', id };
+    case 'describe':
+      return { action: 'describe', id, contentId: wire.content_id ?? null };
   }
 }
 

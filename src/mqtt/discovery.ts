@@ -21,6 +21,13 @@ export interface TvDescriptor {
   artworkOptions: string[];
   /** Matte ids offered by the matte select. */
   matteOptions: string[];
+  /** Optional features; entities that need a missing one are not offered. */
+  features?: { ai: boolean };
+}
+
+/** The entities this TV offers. */
+function entitiesFor(tv: TvDescriptor): EntitySpec[] {
+  return ENTITIES.filter((spec) => spec.requires !== 'ai' || tv.features?.ai === true);
 }
 
 export interface DiscoveryContext {
@@ -42,7 +49,7 @@ const DEFAULT_MODEL = 'The Frame';
 export function buildDeviceDiscovery(tv: TvDescriptor, ctx: DiscoveryContext): DiscoveryMessage {
   const tvTopics = ctx.topics.tv(tv.tvId);
   const components: Record<string, Record<string, unknown>> = {};
-  for (const spec of ENTITIES) {
+  for (const spec of entitiesFor(tv)) {
     components[spec.key] = { platform: spec.platform, ...entityConfig(spec, tv, ctx) };
   }
 
@@ -59,7 +66,7 @@ export function buildComponentDiscovery(
 ): DiscoveryMessage[] {
   const tvTopics = ctx.topics.tv(tv.tvId);
 
-  return ENTITIES.map((spec) => ({
+  return entitiesFor(tv).map((spec) => ({
     topic: tvTopics.componentDiscovery(spec.platform, spec.key),
     payload: {
       ...entityConfig(spec, tv, ctx),

@@ -34,6 +34,8 @@ export interface EntitySpec {
   fixed: Record<string, string>;
   /** Select options taken from the TV descriptor. */
   options?: 'artwork' | 'matte';
+  /** Offered only when the TV session has this feature (AI descriptions need an API key). */
+  requires?: 'ai';
 }
 
 export const ENTITIES: readonly EntitySpec[] = [
@@ -125,6 +127,30 @@ export const ENTITIES: readonly EntitySpec[] = [
     needsTv: true,
     topics: { command_topic: 'command' },
     fixed: { payload_press: '{"action":"refresh"}' },
+  },
+  {
+    key: 'description',
+    platform: 'sensor',
+    name: 'Artwork description',
+    icon: 'mdi:text-box-outline',
+    needsTv: false,
+    requires: 'ai',
+    topics: { state_topic: 'state', json_attributes_topic: 'state' },
+    fixed: {
+      // The summary is already cut to HA's 255 characters; the full text is in the attributes.
+      value_template: "{{ value_json.description.summary if value_json.description else 'None' }}",
+      json_attributes_template: '{{ (value_json.description or {}) | tojson }}',
+    },
+  },
+  {
+    key: 'describe',
+    platform: 'button',
+    name: 'Describe artwork',
+    icon: 'mdi:text-recognition',
+    needsTv: false,
+    requires: 'ai',
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"describe"}' },
   },
 ];
 

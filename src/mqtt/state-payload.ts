@@ -38,6 +38,10 @@ export const tvStatePayloadSchema = z.object({
   queue: z.object({ user: z.number().int(), sync: z.number().int(), background: z.number().int() }),
   sync: z.object({ done: z.number().int(), total: z.number().int(), running: z.boolean() }),
   catalog_size: z.number().int(),
+  /** The last command or sync error, for the diagnostics sensor. */
+  last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  /** AI description of the shown artwork: `summary` is the sensor state (≤ 255 characters). */
+  description: z.object({ summary: z.string().max(255) }).loose().nullable(),
   /** ISO 8601 with time zone. */
   updated_at: z.string(),
 });

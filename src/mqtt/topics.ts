@@ -23,6 +23,8 @@ export interface TvTopics {
   thumbnailFilter: string;
   /** Retained JPEG of what the TV shows. */
   imageCurrent: string;
+  /** Retained JSON description of one artwork (AI), `…/artwork/<content_id>/description`. */
+  description(contentId: string): string;
   /** Device-based discovery config topic (HA ≥ 2024.11). */
   discovery: string;
   /** Per-component discovery config topic, for HA versions without device discovery. */
@@ -95,6 +97,7 @@ function tvTopics(base: string, prefix: string, tv: string): TvTopics {
     thumbnail: (contentId) => `${root}/thumbnail/${sanitizeThumbnailId(contentId)}`,
     thumbnailFilter: `${root}/thumbnail/+`,
     imageCurrent: `${root}/image/current`,
+    description: (contentId) => `${root}/artwork/${sanitizeThumbnailId(contentId)}/description`,
     discovery: `${prefix}/device/${nodeId}/config`,
     componentDiscovery: (platform, key) =>
       `${prefix}/${sanitizeId(platform)}/${nodeId}/${sanitizeId(key)}/config`,

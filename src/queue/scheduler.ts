@@ -245,7 +245,8 @@ export class LaneScheduler {
       return;
     }
 
-    const delayMs = Math.max(0, this.retryDelayMs(job.attempts));
+    const requestedMs = this.retryDelayMs(job.attempts);
+    const delayMs = Number.isFinite(requestedMs) ? Math.max(0, requestedMs) : 0;
     const notBeforeMs = this.clock.now() + delayMs;
     // A retry that could only start after the deadline would run late, out of order (rule 5).
     if (job.deadlineAt !== undefined && notBeforeMs >= job.deadlineAt) {
@@ -310,6 +311,8 @@ export class LaneScheduler {
 
   /** The one place a job ends: exactly once, whatever raced to end it. */
   private finish(job: QueuedJob, status: JobStatus, deliver: Delivery): void {
+    if (job.ended) return;
+
     job.ended = true;
     this.clearTimers(job);
     const wasQueued = this.removeQueued(job);

@@ -13,8 +13,8 @@ export interface CommandJobDeps {
   userDeadlineAt(): number;
 }
 
-/** Commands that become one job on the TV; `refresh` and `sync_thumbnails` are run by the session. */
-export type TvCommand = Exclude<Command, { action: 'refresh' | 'sync_thumbnails' }>;
+/** Commands that become one job on the TV; the others are run by the session itself. */
+export type TvCommand = Exclude<Command, { action: 'refresh' | 'sync_thumbnails' | 'describe' }>;
 
 /**
  * Turns a parsed MQTT command into the job that carries it out. User commands run on the

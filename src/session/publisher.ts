@@ -1,8 +1,12 @@
 import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
 import type { CommandResult } from '../mqtt/command-result.js';
-import { buildDeviceDiscovery, type DiscoveryMessage, type TvDescriptor } from '../mqtt/discovery.js';
-import type { TvTopics, Topics } from '../mqtt/topics.js';
+import {
+  buildDeviceDiscovery,
+  type DiscoveryMessage,
+  type TvDescriptor,
+} from '../mqtt/discovery.js';
+import type { Topics, TvTopics } from '../mqtt/topics.js';
 import type { Artwork } from '../tv/types.js';
 
 /**
@@ -17,7 +21,7 @@ export class TvPublisher {
   private lastDiscovery: string | null = null;
 
   constructor(
-    private readonly tvId: string,
+    tvId: string,
     private readonly deps: {
       mqtt: MqttBridgeClient;
       topics: Topics;
@@ -86,6 +90,10 @@ export class TvPublisher {
   async clearThumbnail(contentId: string): Promise<void> {
     await this.send(this.topics.thumbnail(contentId), '', true);
     this.publishedThumbnails.delete(contentId);
+  }
+
+  async description(contentId: string, payload: Record<string, unknown>): Promise<void> {
+    await this.send(this.topics.description(contentId), JSON.stringify(payload), true);
   }
 
   async currentImage(data: Buffer): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TvStatePayload } from '../mqtt/state-payload.js';
 import type { Lane } from '../queue/types.js';
 import type { ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
 
@@ -11,6 +12,9 @@ export interface TvStateView {
   sync: { done: number; total: number; running: boolean; failed: number };
   catalogSize: number;
   lastError: { code: string; message: string; at: string } | null;
+  /** AI description of the current artwork (`summary` + attributes), when there is one. */
+  description: ({ summary: string } & Record<string, unknown>) | null;
+  currentTitle: { title: string; artist: string } | null;
 }
 
 /** `power` as far as the art channel can tell; the tri-state power model is TODO(#4). */
@@ -23,7 +27,7 @@ function powerOf(connection: ConnectionState): 'on' | 'standby' | 'off' | null {
 }
 
 /** The retained `docent/<tv>/state` payload. Keys are snake_case: Home Assistant templates read them. */
-export function toStatePayload(view: TvStateView, now: Date): Record<string, unknown> {
+export function toStatePayload(view: TvStateView, now: Date): TvStatePayload {
   const current = view.current;
 
   return {
@@ -39,6 +43,7 @@ export function toStatePayload(view: TvStateView, now: Date): Record<string, unk
           matte_id: current.matteId,
           portrait_matte_id: current.portraitMatteId,
           content_type: current.contentType,
+          ...view.currentTitle,
         }
       : null,
     slideshow: view.slideshow
@@ -52,6 +57,7 @@ export function toStatePayload(view: TvStateView, now: Date): Record<string, unk
     sync: { ...view.sync },
     catalog_size: view.catalogSize,
     last_error: view.lastError,
+    description: view.description,
     updated_at: now.toISOString(),
   };
 }

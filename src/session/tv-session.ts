@@ -4,11 +4,7 @@ import { CatalogStore } from '../catalog/catalog-store.js';
 import { DocentError, errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
-import {
-  badCommandResult,
-  type CommandResult,
-  resultFromOutcome,
-} from '../mqtt/command-result.js';
+import { badCommandResult, type CommandResult, resultFromOutcome } from '../mqtt/command-result.js';
 import { type Command, parseCommand } from '../mqtt/commands.js';
 import type { DiscoveryMessage, TvDescriptor } from '../mqtt/discovery.js';
 import type { Topics } from '../mqtt/topics.js';
@@ -22,7 +18,8 @@ import { FrameConnection } from '../tv/connection.js';
 import { parseTvEvent, type TvEvent } from '../tv/events.js';
 import { FileTokenStore } from '../tv/token-store.js';
 import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
-import { type TvCommand, jobForCommand } from './command-jobs.js';
+import { jobForCommand, type TvCommand } from './command-jobs.js';
+import { type AiSettings, SessionDescriptions } from './descriptions.js';
 import { TvPublisher } from './publisher.js';
 import { toStatePayload } from './state.js';
 
@@ -39,6 +36,8 @@ export interface TvSessionOptions {
     requestTimeoutMs?: number;
   };
   thumbnailTimeoutMs?: number;
+  /** Artwork descriptions; off when absent. */
+  ai?: AiSettings | null;
 }
 
 export interface TvSessionDeps {
@@ -63,6 +62,7 @@ export class TvSession {
   private readonly cache: ThumbnailCache;
   private readonly sync: ThumbnailSync;
   private readonly publisher: TvPublisher;
+  private readonly descriptions: SessionDescriptions | null;
   private catalog = new Catalog();
   private connectionState: ConnectionState = 'offline';
   private slideshow: SlideshowStatus | null = null;
@@ -102,7 +102,10 @@ export class TvSession {
       { logger: this.log.child({ component: 'catalog' }) },
     );
     this.cache = new ThumbnailCache(
-      { dir: `${options.dataDir}/tvs/${tv.id}/thumbnails`, maxWidthPx: options.thumbnails.maxWidthPx },
+      {
+        dir: `${options.dataDir}/tvs/${tv.id}/thumbnails`,
+        maxWidthPx: options.thumbnails.maxWidthPx,
+      },
       { logger: this.log.child({ component: 'thumbnails' }) },
     );
     this.sync = new ThumbnailSync({
@@ -117,6 +120,18 @@ export class TvSession {
       version: options.version,
       logger: this.log.child({ component: 'mqtt' }),
     });
+    this.descriptions = options.ai
+      ? new SessionDescriptions(
+          options.ai,
+          { dataDir: options.dataDir, tvId: tv.id },
+          {
+            cache: this.cache,
+            publish: (contentId, payload) => this.publisher.description(contentId, payload),
+            onCurrentChanged: () => this.schedulePublishState(),
+            logger: this.log.child({ component: 'ai' }),
+          },
+        )
+      : null;
   }
 
   /** Cache first: what the data dir holds is published before the TV is asked anything. */
@@ -124,6 +139,8 @@ export class TvSession {
     const snapshot = await this.store.load();
     if (snapshot) this.catalog = Catalog.fromSnapshot(snapshot);
     await this.cache.start();
+    await this.descriptions?.start();
+    this.descriptions?.currentChanged(this.catalog.current()?.contentId ?? null);
 
     this.scheduler.on('change', () => this.schedulePublishState());
     this.sync.on('progress', () => this.schedulePublishState());
@@ -202,8 +219,10 @@ export class TvSession {
     if (this.statePublishTimer) clearTimeout(this.statePublishTimer);
     const steps: Array<[string, () => unknown]> = [
       ['sync', () => this.sync.stop()],
+      ['descriptions', () => this.descriptions?.stop()],
       ['scheduler', () => this.scheduler.stop()],
       ['connection', () => this.connection.stop()],
+      ['state', () => this.publishFinalState()],
       ['availability', () => this.publisher.availability(false)],
       ['catalog', () => this.store.save(this.catalog.snapshot())],
     ];
@@ -219,12 +238,29 @@ export class TvSession {
 
   private async runCommand(command: Command): Promise<JobOutcome<unknown>> {
     if (command.action === 'refresh') return this.refresh();
+    if (command.action === 'describe') return this.describe(command.contentId);
     if (command.action === 'sync_thumbnails') {
       this.startThumbnailSync();
       return { status: 'ok', value: { started: true } };
     }
 
     return this.scheduler.enqueue(jobForCommand(command as TvCommand, this.commandDeps()));
+  }
+
+  /** AI work never enters the TV's lanes: it runs beside them, from thumbnails on disk. */
+  private async describe(contentId: string | null): Promise<JobOutcome<unknown>> {
+    if (!this.descriptions) {
+      return { status: 'error', code: 'AI_DISABLED', message: 'no OpenAI API key is configured' };
+    }
+    const target = contentId ?? this.catalog.current()?.contentId;
+    if (!target)
+      return { status: 'error', code: 'NO_CURRENT_ARTWORK', message: 'nothing to describe' };
+
+    try {
+      return { status: 'ok', value: await this.descriptions.describe(target) };
+    } catch (err) {
+      return { status: 'error', code: errorCode(err), message: errorMessage(err) };
+    }
   }
 
   private commandDeps() {
@@ -288,7 +324,8 @@ export class TvSession {
           contentId: event.current.contentId,
           categoryId: event.current.categoryId ?? (same ? previous.categoryId : null),
           matteId: event.current.matteId ?? (same ? previous.matteId : null),
-          portraitMatteId: event.current.portraitMatteId ?? (same ? previous.portraitMatteId : null),
+          portraitMatteId:
+            event.current.portraitMatteId ?? (same ? previous.portraitMatteId : null),
           contentType: same ? previous.contentType : null,
         });
         break;
@@ -386,6 +423,7 @@ export class TvSession {
         );
         await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
       } while (this.syncAgain && !this.stopped);
+      this.descriptions?.describeCatalogue(this.catalog.artworks().map((a) => a.contentId));
       this.syncRunning = false;
       this.schedulePublishState();
     })().catch((err: unknown) => {
@@ -400,7 +438,9 @@ export class TvSession {
       lane: 'background',
       name: 'thumbnails',
       run: () =>
-        this.api.getThumbnails(contentIds, { timeoutMs: this.options.thumbnailTimeoutMs ?? 15_000 }),
+        this.api.getThumbnails(contentIds, {
+          timeoutMs: this.options.thumbnailTimeoutMs ?? 15_000,
+        }),
     });
     if (outcome.status === 'ok') return outcome.value;
     if (outcome.status === 'error') throw new DocentError(outcome.code, outcome.message);
@@ -411,13 +451,17 @@ export class TvSession {
   private async onThumbnail(contentId: string, data: Buffer, hash: string): Promise<void> {
     await this.publisher.thumbnail(contentId, data, hash);
     if (this.catalog.current()?.contentId === contentId) await this.publisher.currentImage(data);
+    this.descriptions?.thumbnailStored(contentId);
   }
 
   private setCurrent(current: CurrentArtwork): void {
     const changed = this.catalog.current()?.contentId !== current.contentId;
     this.catalog.setCurrent(current);
     this.schedulePublishState();
-    if (changed) void this.publishCurrentImage();
+    if (!changed) return;
+
+    void this.publishCurrentImage();
+    this.descriptions?.currentChanged(current.contentId);
   }
 
   /** The current image follows the TV at once: from the cache, or fetched on the sync lane. */
@@ -450,7 +494,12 @@ export class TvSession {
   private descriptor(): TvDescriptor {
     const mattes = this.catalog.mattes();
     const matteOptions = mattes
-      ? ['none', ...mattes.types.filter((t) => t !== 'none').flatMap((t) => mattes.colors.map((c) => `${t}_${c}`))]
+      ? [
+          'none',
+          ...mattes.types
+            .filter((t) => t !== 'none')
+            .flatMap((t) => mattes.colors.map((c) => `${t}_${c}`)),
+        ]
       : ['none'];
 
     return {
@@ -459,6 +508,7 @@ export class TvSession {
       model: null,
       artworkOptions: this.catalog.artworks().map((a) => a.contentId),
       matteOptions,
+      features: { ai: this.descriptions !== null },
     };
   }
 
@@ -482,10 +532,18 @@ export class TvSession {
         sync: this.sync.progress(),
         catalogSize: this.catalog.artworks().length,
         lastError: this.lastError,
+        description: this.descriptions?.currentState() ?? null,
+        currentTitle: this.descriptions?.currentTitle() ?? null,
       },
       new Date(),
     );
     await this.publisher.state(payload);
+  }
+
+  /** The retained state must not say `ready` after Docent has gone. */
+  private async publishFinalState(): Promise<void> {
+    this.connectionState = 'offline';
+    await this.publishState();
   }
 
   private noteError(code: string, message: string): void {
@@ -496,7 +554,10 @@ export class TvSession {
     try {
       await this.store.save(this.catalog.snapshot());
     } catch (err) {
-      this.log.warn({ err, code: errorCode(err), message: errorMessage(err) }, 'catalogue save failed');
+      this.log.warn(
+        { err, code: errorCode(err), message: errorMessage(err) },
+        'catalogue save failed',
+      );
     }
   }
 }

@@ -10,10 +10,15 @@ export interface Artwork {
   portraitMatteId: string;
   imageDate: string;
   contentType: string;
+  /** A real image file this artwork was loaded from (control API `catalogue` folder). */
+  sourcePath?: string;
+  /** Bytes of an uploaded image, kept so its thumbnail can be made from it. */
+  imageBytes?: Buffer;
 }
 
 export const MY_PHOTOS_CATEGORY = 'MY-C0002';
 export const FAVOURITES_CATEGORY = 'MY-C0004';
+export const DEFAULT_ART_CATEGORY = 'MY-C0001';
 
 /** Matte types and colours (frame-protocol §3.7, FAB `ART_APP_3.50.106.md`). */
 export const MATTE_TYPES = [
@@ -81,7 +86,7 @@ function pad(value: number, width = 2): string {
 }
 
 /** `YYYY:MM:DD hh:mm:ss`, the TV's `image_date` layout (frame-protocol §3.7). */
-function formatImageDate(date: Date): string {
+export function formatImageDate(date: Date): string {
   const day = [date.getUTCFullYear(), pad(date.getUTCMonth() + 1), pad(date.getUTCDate())];
   const time = [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()].map((v) => pad(v));
 
@@ -153,4 +158,21 @@ export function contentListItem(artwork: Artwork): Record<string, string | numbe
     image_date: artwork.imageDate,
     content_type: artwork.contentType,
   };
+}
+
+/**
+ * `count` Art Store items (`SAM-S####`) in the default-artworks category, `content_type`
+ * `artstore` (§3.7, FAB#264). Appended after the uploads.
+ */
+export function generateStoreItems(count: number): Artwork[] {
+  return Array.from({ length: count }, (_, index) => ({
+    contentId: `SAM-S${pad(2701 + index, 4)}`,
+    categoryId: DEFAULT_ART_CATEGORY,
+    width: 3840,
+    height: 2160,
+    matteId: 'shadowbox_polar',
+    portraitMatteId: 'flexible_polar',
+    imageDate: formatImageDate(new Date(NEWEST_IMAGE_MS - 365 * 86_400_000)),
+    contentType: 'artstore',
+  }));
 }

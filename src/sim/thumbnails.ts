@@ -38,7 +38,9 @@ function thumbnailSvg(artwork: Artwork, width: number, height: number): string {
 }
 
 /**
- * Deterministic small JPEGs, one per artwork, orientation-aware (long side 384 px).
+ * Small JPEGs, one per artwork: made from the real image when there is one, else a
+ * deterministic gradient.
+ * Orientation-aware, long side 384 px.
  * Made on first use and kept in memory: making thousands up front would slow start-up.
  */
 export class ThumbnailStore {
@@ -49,9 +51,12 @@ export class ThumbnailStore {
     if (cached) return cached;
 
     const { width, height } = thumbnailSize(artwork);
-    const made = sharp(Buffer.from(thumbnailSvg(artwork, width, height)))
-      .jpeg({ quality: 80 })
-      .toBuffer();
+    const source = artwork.imageBytes ?? artwork.sourcePath;
+    const image =
+      source === undefined
+        ? sharp(Buffer.from(thumbnailSvg(artwork, width, height)))
+        : sharp(source).rotate().resize(LONG_SIDE_PX, LONG_SIDE_PX, { fit: 'inside' });
+    const made = image.jpeg({ quality: 80 }).toBuffer();
     this.cache.set(artwork.contentId, made);
     made.catch(() => this.cache.delete(artwork.contentId));
 

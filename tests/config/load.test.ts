@@ -57,7 +57,27 @@ describe('loadConfig', () => {
       data_dir: './.data',
       log_level: 'info',
       thumbnails: { max_width_px: 320, chunk_target_ms: 1500 },
+      ai: { model: 'gpt-4o-mini', language: 'en', describe_catalogue: false },
     });
+  });
+
+  it('takes the OpenAI key from the environment and keeps it out of the redacted copy', async () => {
+    const config = await load({
+      argv: ['--tv', '192.168.1.20'],
+      env: { OPENAI_API_KEY: 'sk-test-secret', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+    });
+
+    expect(config.ai).toMatchObject({
+      api_key: 'sk-test-secret',
+      base_url: 'http://127.0.0.1:9/v1',
+    });
+    expect(JSON.stringify(redactConfig(config))).not.toContain('sk-test-secret');
+  });
+
+  it('names the options file given with --options-file when it does not exist', async () => {
+    await expect(
+      load({ argv: ['--tv', 'h', '--options-file', '/nonexistent/options.json'] }),
+    ).rejects.toThrow(/options file \/nonexistent\/options.json: cannot be read/);
   });
 
   it('layers defaults < options file < env < CLI flags', async () => {

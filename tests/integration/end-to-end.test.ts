@@ -39,7 +39,11 @@ describe('Docent end to end: simulated Frame (524 artworks) + Mosquitto + bridge
     expect(sync(during).total).toBe(524);
     const target = h.sim.contentIds()[100] as string;
 
-    const { result, latencyMs } = await h.command({ action: 'select', content_id: target, id: 'sel-during-sync' });
+    const { result, latencyMs } = await h.command({
+      action: 'select',
+      content_id: target,
+      id: 'sel-during-sync',
+    });
 
     expect(result).toMatchObject({ id: 'sel-during-sync', action: 'select', status: 'ok' });
     expect(h.sim.state().currentContentId).toBe(target);
@@ -62,16 +66,26 @@ describe('Docent end to end: simulated Frame (524 artworks) + Mosquitto + bridge
 
   test('a malformed command gets an error result and the bridge keeps working', async () => {
     await h.recorder.publish(h.topic('command'), '{"action":"select","id":"bad-1"', { qos: 1 });
-    const bad = await h.recorder.waitFor((m) => m.topic === h.topic('command/result') && m.payload.includes('BAD_COMMAND'));
+    const bad = await h.recorder.waitFor(
+      (m) => m.topic === h.topic('command/result') && m.payload.includes('BAD_COMMAND'),
+    );
     expect(JSON.parse(bad.payload.toString())).toMatchObject({ status: 'error' });
 
     const wrongType = await h.command({ action: 'select', content_id: 42, id: 'bad-2' } as never);
     expect(wrongType.result).toMatchObject({ id: 'bad-2', status: 'error' });
 
     const unknown = await h.command({ action: 'select', content_id: 'MY_F9999', id: 'bad-3' });
-    expect(unknown.result).toMatchObject({ id: 'bad-3', status: 'error', error: { code: 'UNKNOWN_ARTWORK' } });
+    expect(unknown.result).toMatchObject({
+      id: 'bad-3',
+      status: 'error',
+      error: { code: 'UNKNOWN_ARTWORK' },
+    });
 
-    const good = await h.command({ action: 'select', content_id: h.sim.contentIds()[3] as string, id: 'good-1' });
+    const good = await h.command({
+      action: 'select',
+      content_id: h.sim.contentIds()[3] as string,
+      id: 'good-1',
+    });
     expect(good.result).toMatchObject({ status: 'ok' });
   });
 
@@ -113,7 +127,9 @@ describe('Docent when the TV drops the socket', () => {
       const { result } = await pending;
 
       expect(['ok', 'error']).toContain(result.status);
-      await h.waitForState((s) => s.connection === 'ready' && h.sim.counters().artConnectionsOpened >= 2);
+      await h.waitForState(
+        (s) => s.connection === 'ready' && h.sim.counters().artConnectionsOpened >= 2,
+      );
       expect(h.sim.counters().maxArtConnectionsOpen).toBe(1);
 
       const after = await h.command({ action: 'select', content_id: target, id: 'after-drop' });

@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Bridge } from '../../src/bridge.js';
 import { silentLogger } from '../../src/log.js';
+import type { AiSettings } from '../../src/session/descriptions.js';
 import { type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
-import { type TestBroker, startMosquitto } from '../helpers/mosquitto.js';
-import { type MqttRecorder, type RecordedMessage, startRecorder } from '../helpers/mqtt-recorder.js';
+import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
+import {
+  type MqttRecorder,
+  type RecordedMessage,
+  startRecorder,
+} from '../helpers/mqtt-recorder.js';
 
 export interface HarnessOptions {
   artworks?: number;
@@ -17,6 +22,7 @@ export interface HarnessOptions {
   /** Reuse a broker across harnesses in one test file. */
   broker?: TestBroker;
   sim?: SimulatedFrame;
+  ai?: AiSettings;
 }
 
 export interface Harness {
@@ -28,9 +34,15 @@ export interface Harness {
   tvId: string;
   topic(suffix: string): string;
   /** Publishes a command and resolves with its result message (matched by id). */
-  command(body: Record<string, unknown> & { id: string }, timeoutMs?: number): Promise<CommandReply>;
+  command(
+    body: Record<string, unknown> & { id: string },
+    timeoutMs?: number,
+  ): Promise<CommandReply>;
   latestState(): Record<string, unknown> | null;
-  waitForState(predicate: (state: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForState(
+    predicate: (state: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       version: '0.0.0-test',
       thumbnails: { maxWidthPx: 160, chunkTargetMs: options.chunkTargetMs ?? 300 },
       haBirthDelayMs: () => 0,
+      ai: options.ai ?? null,
       session: {
         userDeadlineMs: 10_000,
         connection: { backoff: { initialMs: 50, maxMs: 500, resetAfterMs: 2_000 } },

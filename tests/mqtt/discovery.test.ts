@@ -153,6 +153,15 @@ describe('device-based discovery', () => {
     }
   });
 
+  it('offers the AI entities only when the TV session has descriptions, and they validate', () => {
+    const withAi = buildDeviceDiscovery({ ...tv, features: { ai: true } }, ctx);
+    const keys = Object.keys(withAi.payload.components as Json);
+
+    expect(keys).toEqual(expect.arrayContaining(['description', 'describe']));
+    expect(Object.keys(components())).not.toContain('description');
+    expect(checkDiscoveryMessage(withAi.topic, withAi.payload, checkOpts)).toEqual([]);
+  });
+
   it('falls back to the generic model name when the TV did not report one', () => {
     const { payload } = buildDeviceDiscovery({ ...tv, model: null, swVersion: null }, ctx);
 
@@ -177,7 +186,7 @@ describe('per-component discovery', () => {
       .map((c) => c.unique_id)
       .sort();
 
-    expect(messages).toHaveLength(ENTITIES.length);
+    expect(messages).toHaveLength(ENTITIES.filter((e) => e.requires === undefined).length);
     expect(messages.map((m) => m.payload.unique_id).sort()).toEqual(deviceIds);
     expect(messages.map((m) => m.topic)).toContain(
       'homeassistant/select/docent_aa_bb_cc_dd_ee_ff/artwork/config',

@@ -12,6 +12,8 @@ const example = {
   queue: { user: 0, sync: 0, background: 2 },
   sync: { done: 10, total: 524, running: true },
   catalog_size: 524,
+  last_error: null,
+  description: null,
   updated_at: '2026-01-02T03:04:05.000Z',
 };
 

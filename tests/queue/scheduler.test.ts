@@ -2,49 +2,9 @@ import { Writable } from 'node:stream';
 import { DocentError } from '../../src/errors.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { LaneScheduler } from '../../src/queue/scheduler.js';
-import type { JobContext, JobEndInfo, JobSpec, Lane } from '../../src/queue/types.js';
+import type { Lane } from '../../src/queue/types.js';
 import { FakeClock, flushPromises } from './fake-clock.js';
-
-const RETRY_DELAY_MS = 1_000;
-
-function setup(options: { tvReady?: boolean; defaultMaxAttempts?: number } = {}) {
-  const clock = new FakeClock();
-  const scheduler = new LaneScheduler({
-    logger: silentLogger(),
-    clock,
-    retryDelayMs: () => RETRY_DELAY_MS,
-    tvReady: options.tvReady ?? true,
-    ...(options.defaultMaxAttempts === undefined
-      ? {}
-      : { defaultMaxAttempts: options.defaultMaxAttempts }),
-  });
-  const started: string[] = [];
-  const ended: JobEndInfo[] = [];
-  scheduler.on('job', (info) => ended.push(info));
-
-  /** A job that records its start and takes `durationMs` of clock time. */
-  function job(
-    lane: Lane,
-    name: string,
-    durationMs = 100,
-    extra: Partial<JobSpec<string>> = {},
-  ): JobSpec<string> {
-    return {
-      lane,
-      name,
-      id: name,
-      run: async (ctx: JobContext) => {
-        started.push(name);
-        await clock.sleep(durationMs, ctx.signal);
-
-        return `${name} done`;
-      },
-      ...extra,
-    };
-  }
-
-  return { clock, scheduler, started, ended, job };
-}
+import { setup } from './harness.js';
 
 afterEach(async () => {
   await flushPromises();
@@ -159,6 +119,35 @@ describe('LaneScheduler', () => {
   });
 });
 
+describe('on the system clock', () => {
+  it('retries after a real delay and expires on a real deadline', async () => {
+    const scheduler = new LaneScheduler({ logger: silentLogger(), retryDelayMs: () => 5 });
+    const startedAtMs = Date.now();
+
+    const wake = scheduler.enqueue({
+      lane: 'user',
+      name: 'wake',
+      needsTv: false,
+      run: async (ctx) => {
+        if (ctx.attempt === 1) throw new DocentError('WOL_FAILED', 'no route', { transient: true });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return ctx.attempt;
+      },
+    });
+    const select = scheduler.enqueue({
+      lane: 'user',
+      name: 'select',
+      deadlineAt: startedAtMs + 15,
+      run: async () => 'never',
+    });
+
+    expect(await select).toEqual({ status: 'expired' });
+    expect(Date.now() - startedAtMs).toBeGreaterThanOrEqual(14);
+    expect(await wake).toEqual({ status: 'ok', value: 2 });
+    await scheduler.stop();
+  });
+});
+
 describe('coalescing', () => {
   it('a newer job supersedes older queued ones with the same key', async () => {
     const { clock, scheduler, job, started } = setup();
@@ -192,355 +181,6 @@ describe('coalescing', () => {
 
     expect(await older).toEqual({ status: 'superseded', by: null });
     await scheduler.stop();
-  });
-});
-
-describe('retries', () => {
-  function flaky(clock: FakeClock, failures: number, transient = true) {
-    const attemptTimes: number[] = [];
-    const run = async (ctx: JobContext) => {
-      attemptTimes.push(clock.now());
-      await clock.sleep(100);
-      if (ctx.attempt <= failures) {
-        throw new DocentError('TV_TIMEOUT', 'no reply from the TV', { transient });
-      }
-
-      return 'shown';
-    };
-
-    return { attemptTimes, run };
-  }
-
-  it('re-queues a transient failure at the head of its lane and serves other lanes meanwhile', async () => {
-    const { clock, scheduler, job, started } = setup();
-    const { attemptTimes, run } = flaky(clock, 1);
-
-    const select = scheduler.enqueue({ lane: 'user', name: 'select', run });
-    const laterUser = scheduler.enqueue(job('user', 'matte', 100));
-    const background = scheduler.enqueue(job('background', 'thumbs', 300));
-    await clock.runAll();
-
-    expect(await select).toEqual({ status: 'ok', value: 'shown' });
-    expect(attemptTimes[1]! - attemptTimes[0]!).toBeGreaterThanOrEqual(100 + RETRY_DELAY_MS);
-    // The background chunk ran while the retry waited; the later user job kept its place.
-    expect(started).toEqual(['thumbs', 'matte']);
-    expect(attemptTimes).toEqual([1_000_000, 1_000_000 + 100 + RETRY_DELAY_MS]);
-    expect((await laterUser).status).toBe('ok');
-    expect((await background).status).toBe('ok');
-    await scheduler.stop();
-  });
-
-  it('ends error with the code after maxAttempts transient failures', async () => {
-    const { clock, scheduler, ended } = setup();
-    const { attemptTimes, run } = flaky(clock, 10);
-
-    const outcome = scheduler.enqueue({ lane: 'user', name: 'select', maxAttempts: 3, run });
-    await clock.runAll();
-
-    expect(await outcome).toEqual({
-      status: 'error',
-      code: 'TV_TIMEOUT',
-      message: 'no reply from the TV',
-    });
-    expect(attemptTimes).toHaveLength(3);
-    expect(ended[0]).toMatchObject({ status: 'error', attempts: 3, ranMs: 300 });
-    await scheduler.stop();
-  });
-
-  it('uses defaultMaxAttempts when the job sets none', async () => {
-    const { clock, scheduler } = setup({ defaultMaxAttempts: 2 });
-    const { attemptTimes, run } = flaky(clock, 10);
-
-    const outcome = scheduler.enqueue({ lane: 'sync', name: 'refresh', run });
-    await clock.runAll();
-
-    expect((await outcome).status).toBe('error');
-    expect(attemptTimes).toHaveLength(2);
-    await scheduler.stop();
-  });
-
-  it.each<[string, () => unknown, string, string]>([
-    [
-      'a permanent DocentError',
-      () => new DocentError('TV_REJECTED', 'unknown content id'),
-      'TV_REJECTED',
-      'unknown content id',
-    ],
-    ['a plain Error', () => new Error('boom'), 'INTERNAL', 'boom'],
-    ['a thrown string', () => 'bad', 'INTERNAL', 'bad'],
-  ])('ends error at once on %s', async (_title, makeError, code, message) => {
-    const { clock, scheduler } = setup();
-    let attempts = 0;
-
-    const outcome = scheduler.enqueue({
-      lane: 'user',
-      name: 'select',
-      run: async () => {
-        attempts += 1;
-        throw makeError();
-      },
-    });
-    await clock.runAll();
-
-    expect(await outcome).toEqual({ status: 'error', code, message });
-    expect(attempts).toBe(1);
-    await scheduler.stop();
-  });
-
-  it('turns a synchronous throw into an error outcome', async () => {
-    const { clock, scheduler } = setup();
-
-    const outcome = scheduler.enqueue<string>({
-      lane: 'user',
-      name: 'select',
-      run: () => {
-        throw new DocentError('BAD_ARGS', 'no content id');
-      },
-    });
-    await clock.runAll();
-
-    expect(await outcome).toEqual({ status: 'error', code: 'BAD_ARGS', message: 'no content id' });
-    await scheduler.stop();
-  });
-
-  it('ends a job waiting for a retry with its last error when the deadline passes', async () => {
-    const { clock, scheduler } = setup();
-    const { attemptTimes, run } = flaky(clock, 10);
-    const deadlineAt = clock.now() + 500;
-
-    const outcome = scheduler.enqueue({ lane: 'user', name: 'select', deadlineAt, run });
-    await clock.runAll();
-
-    expect(await outcome).toEqual({
-      status: 'error',
-      code: 'TV_TIMEOUT',
-      message: 'no reply from the TV',
-    });
-    expect(attemptTimes).toHaveLength(1);
-    await scheduler.stop();
-  });
-});
-
-describe('deadlines', () => {
-  it('expires a job that cannot start in time, at its deadline, without running it', async () => {
-    const { clock, scheduler, job, started } = setup();
-    const startMs = clock.now();
-    let expiredAtMs = 0;
-
-    void scheduler.enqueue(job('background', 'thumbs', 5_000));
-    const select = scheduler.enqueue(job('user', 'select', 100, { deadlineAt: startMs + 2_000 }));
-    void select.then(() => {
-      expiredAtMs = clock.now();
-    });
-    await clock.runAll();
-
-    expect(await select).toEqual({ status: 'expired' });
-    expect(expiredAtMs).toBe(startMs + 2_000);
-    expect(started).toEqual(['thumbs']);
-    await scheduler.stop();
-  });
-
-  it('does not start a job whose deadline passed while its timer was late', async () => {
-    const { clock, scheduler, job, started } = setup();
-
-    void scheduler.enqueue(job('sync', 'refresh', 40));
-    const select = scheduler.enqueue(job('user', 'select', 100, { deadlineAt: clock.now() + 50 }));
-    clock.jump(100);
-    await clock.runAll();
-
-    expect(await select).toEqual({ status: 'expired' });
-    expect(started).toEqual(['refresh']);
-    await scheduler.stop();
-  });
-
-  it('expires a job held by the closed TV gate', async () => {
-    const { clock, scheduler, job, started, ended } = setup({ tvReady: false });
-
-    const select = scheduler.enqueue(
-      job('user', 'select', 100, { deadlineAt: clock.now() + 30_000 }),
-    );
-    await clock.runAll();
-
-    expect(await select).toEqual({ status: 'expired' });
-    expect(started).toEqual([]);
-    expect(ended[0]).toMatchObject({ status: 'expired', waitedMs: 30_000, attempts: 0 });
-    await scheduler.stop();
-  });
-
-  it('expires at once a job whose deadline has passed', async () => {
-    const { clock, scheduler, job } = setup();
-
-    const outcome = scheduler.enqueue(job('user', 'select', 100, { deadlineAt: clock.now() }));
-
-    expect(await outcome).toEqual({ status: 'expired' });
-    expect(clock.pendingCount()).toBe(0);
-    await scheduler.stop();
-  });
-
-  it('leaves a job alone once it has started before its deadline', async () => {
-    const { clock, scheduler, job } = setup();
-
-    const outcome = scheduler.enqueue(
-      job('user', 'select', 5_000, { deadlineAt: clock.now() + 10 }),
-    );
-    await clock.runAll();
-
-    expect(await outcome).toEqual({ status: 'ok', value: 'select done' });
-    await scheduler.stop();
-  });
-});
-
-describe('TV gate', () => {
-  it('holds jobs that need the TV until the gate opens, and runs the others', async () => {
-    const { clock, scheduler, job, started } = setup({ tvReady: false });
-
-    const select = scheduler.enqueue(job('user', 'select'));
-    const wake = scheduler.enqueue(job('user', 'wake', 100, { needsTv: false }));
-    const thumbs = scheduler.enqueue(job('background', 'thumbs'));
-    await clock.runAll();
-
-    expect(started).toEqual(['wake']);
-    expect(scheduler.depth()).toEqual({ user: 1, sync: 0, background: 1 });
-
-    scheduler.setTvReady(true);
-    await clock.runAll();
-
-    expect(started).toEqual(['wake', 'select', 'thumbs']);
-    expect((await select).status).toBe('ok');
-    expect((await wake).status).toBe('ok');
-    expect((await thumbs).status).toBe('ok');
-    await scheduler.stop();
-  });
-
-  it('puts a job that passed the gate back behind the jobs it passed when it must retry', async () => {
-    const { clock, scheduler, job, started } = setup({ tvReady: false });
-    let wakeAttempts = 0;
-
-    const select = scheduler.enqueue(job('user', 'select'));
-    const wake = scheduler.enqueue<string>({
-      lane: 'user',
-      name: 'wake',
-      needsTv: false,
-      run: async () => {
-        wakeAttempts += 1;
-        scheduler.setTvReady(true);
-        await clock.sleep(10);
-        if (wakeAttempts === 1)
-          throw new DocentError('WOL_FAILED', 'no route', { transient: true });
-
-        return 'awake';
-      },
-    });
-    await clock.advance(10);
-
-    // The select runs at once instead of waiting for the wake's retry time.
-    expect(started).toEqual(['select']);
-    await clock.runAll();
-    expect(await select).toEqual({ status: 'ok', value: 'select done' });
-    expect(await wake).toEqual({ status: 'ok', value: 'awake' });
-    await scheduler.stop();
-  });
-
-  it('does not interrupt the running job when the gate closes', async () => {
-    const { clock, scheduler, job, started } = setup();
-
-    const first = scheduler.enqueue(job('sync', 'refresh', 1_000));
-    void scheduler.enqueue(job('sync', 'refresh-2', 1_000));
-    scheduler.setTvReady(false);
-    await clock.runAll();
-
-    expect(await first).toEqual({ status: 'ok', value: 'refresh done' });
-    expect(started).toEqual(['refresh']);
-    await scheduler.stop();
-  });
-});
-
-describe('stop', () => {
-  it('cancels queued jobs, aborts the running one and awaits its outcome', async () => {
-    const { clock, scheduler, job, ended } = setup();
-    let sawAbort = false;
-
-    const running = scheduler.enqueue<string>({
-      lane: 'background',
-      name: 'thumbs',
-      run: async (ctx) => {
-        ctx.signal.addEventListener('abort', () => {
-          sawAbort = true;
-        });
-        await clock.sleep(1_000, ctx.signal);
-
-        return 'never';
-      },
-    });
-    const queued = scheduler.enqueue(job('user', 'select'));
-    const withDeadline = scheduler.enqueue(
-      job('sync', 'refresh', 100, { deadlineAt: clock.now() + 1e6 }),
-    );
-
-    const stopped = scheduler.stop();
-    expect(scheduler.stop()).toBe(stopped);
-    await stopped;
-
-    expect(sawAbort).toBe(true);
-    expect(await running).toEqual({ status: 'cancelled' });
-    expect(await queued).toEqual({ status: 'cancelled' });
-    expect(await withDeadline).toEqual({ status: 'cancelled' });
-    expect(ended.map((info) => info.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
-    expect(clock.pendingCount()).toBe(0);
-  });
-
-  it('lets a running job that ignores the abort finish ok', async () => {
-    const { clock, scheduler, job } = setup();
-
-    const running = scheduler.enqueue(
-      job('user', 'select', 500, {
-        run: async () => {
-          await clock.sleep(500);
-          return 'finished anyway';
-        },
-      }),
-    );
-    let stopped = false;
-    const stopping = scheduler.stop().then(() => {
-      stopped = true;
-    });
-    await flushPromises();
-    expect(stopped).toBe(false);
-
-    await clock.runAll();
-    await stopping;
-
-    expect(await running).toEqual({ status: 'ok', value: 'finished anyway' });
-  });
-
-  it('cancels jobs enqueued after stop', async () => {
-    const { scheduler, job, started } = setup();
-
-    await scheduler.stop();
-    const outcome = await scheduler.enqueue(job('user', 'select'));
-
-    expect(outcome).toEqual({ status: 'cancelled' });
-    expect(started).toEqual([]);
-  });
-
-  it('awaits a job that calls stop() from inside its own run', async () => {
-    const { clock, scheduler } = setup();
-    let stopDone: Promise<void> = Promise.resolve();
-
-    const outcome = scheduler.enqueue({
-      lane: 'user',
-      name: 'shutdown',
-      run: async () => {
-        stopDone = scheduler.stop();
-        await clock.sleep(10);
-
-        return 'bye';
-      },
-    });
-    await clock.runAll();
-    await stopDone;
-
-    expect(await outcome).toEqual({ status: 'ok', value: 'bye' });
   });
 });
 

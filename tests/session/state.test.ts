@@ -1,0 +1,53 @@
+import { tvStatePayloadSchema } from '../../src/mqtt/state-payload.js';
+import { type TvStateView, toStatePayload } from '../../src/session/state.js';
+
+const view: TvStateView = {
+  connection: 'ready',
+  artMode: 'on',
+  current: {
+    contentId: 'MY_F0001',
+    categoryId: 'MY-C0002',
+    matteId: 'none',
+    portraitMatteId: 'flexible_polar',
+    contentType: 'mobile',
+  },
+  slideshow: { value: '15', categoryId: 'MY-C0002', type: 'shuffleslideshow' },
+  queue: { user: 1, sync: 0, background: 3 },
+  sync: { done: 10, total: 524, running: true, failed: 0 },
+  catalogSize: 524,
+  lastError: null,
+  description: { summary: 'Water Lilies — Claude Monet', title: 'Water Lilies' },
+  currentTitle: { title: 'Water Lilies', artist: 'Claude Monet' },
+};
+
+describe('the retained state payload', () => {
+  test('fits the schema the Home Assistant templates are written against', () => {
+    const payload = toStatePayload(view, new Date('2026-01-02T03:04:05Z'));
+
+    expect(tvStatePayloadSchema.safeParse(payload).success).toBe(true);
+    expect(payload).toMatchObject({
+      artwork: 'MY_F0001',
+      matte: 'none',
+      power: 'on',
+      current: { content_id: 'MY_F0001', title: 'Water Lilies', artist: 'Claude Monet' },
+      updated_at: '2026-01-02T03:04:05.000Z',
+    });
+  });
+
+  test('reports power off and no artwork while the TV is unreachable and unknown', () => {
+    const payload = toStatePayload(
+      {
+        ...view,
+        connection: 'offline',
+        artMode: null,
+        current: null,
+        description: null,
+        currentTitle: null,
+      },
+      new Date(),
+    );
+
+    expect(payload).toMatchObject({ power: 'off', artwork: null, matte: null, current: null });
+    expect(tvStatePayloadSchema.safeParse(payload).success).toBe(true);
+  });
+});
