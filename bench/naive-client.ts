@@ -140,6 +140,8 @@ export class NaiveClient {
         const files = await this.withRetries((socket) => this.fetchBatch(socket, batch));
         result.thumbnails += files;
       } catch {
+        // Each failed try is already counted in withRetries; like the predecessor, the job
+        // skips the batch and leaves those thumbnails missing.
         result.failedBatches += 1;
       }
     }

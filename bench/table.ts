@@ -19,8 +19,11 @@ export interface Figures {
   idle: LatencySummary;
   /** p99 during sync / p99 idle. */
   p99Ratio: number | null;
-  selectsOk: number;
-  selectsFired: number;
+  /** Selects that ended `ok`, and all fired, per phase. */
+  okDuringSync: number;
+  firedDuringSync: number;
+  okIdle: number;
+  firedIdle: number;
   sockets: SimSocketCounts;
   sync: SyncFigures;
   /** Sync time / TV service lower bound. */
@@ -45,6 +48,8 @@ export function figuresOf(run: {
 }): Figures {
   const latencies = (phase: SelectRecord['phase']) =>
     run.selects.filter((s) => s.phase === phase).map((s) => s.latencyMs);
+  const okCount = (phase: SelectRecord['phase']) =>
+    run.selects.filter((s) => s.phase === phase && s.status === 'ok').length;
   const duringSync = summarize(latencies('sync'));
   const idle = summarize(latencies('idle'));
 
@@ -52,8 +57,10 @@ export function figuresOf(run: {
     duringSync,
     idle,
     p99Ratio: ratio(duringSync.p99Ms, idle.p99Ms),
-    selectsOk: run.selects.filter((s) => s.status === 'ok').length,
-    selectsFired: run.selects.length,
+    okDuringSync: okCount('sync'),
+    firedDuringSync: duringSync.count,
+    okIdle: okCount('idle'),
+    firedIdle: idle.count,
     sockets: run.sockets,
     sync: run.sync,
     syncRatio: ratio(run.sync.durationMs, run.sync.serviceLowerBoundMs),
@@ -81,7 +88,11 @@ const ROWS: Row[] = [
   { label: 'select p50 idle (ms)', common: (f) => ms(f.idle.p50Ms) },
   { label: 'select p99 idle (ms)', common: (f) => ms(f.idle.p99Ms) },
   { label: 'p99 ratio sync/idle', common: (f) => times(f.p99Ratio) },
-  { label: 'selects ok / fired', common: (f) => `${f.selectsOk}/${f.selectsFired}` },
+  {
+    label: 'selects ok / fired during sync',
+    common: (f) => `${f.okDuringSync}/${f.firedDuringSync}`,
+  },
+  { label: 'selects ok / fired idle', common: (f) => `${f.okIdle}/${f.firedIdle}` },
   {
     label: 'client errors (failed tries)',
     docent: (r) => `${r.selects.filter((s) => s.status !== 'ok').length}`,

@@ -1,3 +1,4 @@
+import type { BridgeHealth, HealthSource } from './health.js';
 import type { Logger } from './log.js';
 import { MqttBridgeClient } from './mqtt/client.js';
 import { syncDiscovery } from './mqtt/discovery-sync.js';
@@ -30,7 +31,7 @@ export interface BridgeOptions {
  * The running daemon: one MQTT client shared by one session per TV. A TV that is off or broken
  * only affects its own session.
  */
-export class Bridge {
+export class Bridge implements HealthSource {
   readonly sessions: TvSession[];
   private readonly mqtt: MqttBridgeClient;
   private readonly topics: Topics;
@@ -96,6 +97,16 @@ export class Bridge {
     await this.publishDiscovery();
     for (const session of this.sessions) session.connect();
     this.log.info({ tvs: this.sessions.map((s) => s.tvId) }, 'bridge started');
+  }
+
+  /** For the heartbeat file (health.ts): healthy means the broker session is up. */
+  health(): BridgeHealth {
+    return { mqtt: this.mqtt.connected ? 'connected' : 'disconnected' };
+  }
+
+  onHealthChange(listener: (health: BridgeHealth) => void): void {
+    this.mqtt.on('connected', () => listener(this.health()));
+    this.mqtt.on('disconnected', () => listener(this.health()));
   }
 
   /** Idempotent: stops every session, then publishes `offline` and closes the broker session. */

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
  * The Docent daemon: configuration, the bridge, signals and exit codes. No logic of its own.
- * Exit codes: 0 stopped cleanly, 1 fatal error, 2 invalid configuration.
+ * Exit codes: 0 stopped cleanly, 1 fatal error, 2 invalid configuration (or, in the add-on, no
+ * MQTT broker from the Supervisor).
  */
 import { Bridge } from './bridge.js';
 import { bridgeOptionsFrom } from './config/bridge-options.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { redactConfig } from './config/redact.js';
+import { resolveAddonMqtt } from './config/supervisor.js';
+import { isTransient } from './errors.js';
+import { HealthReporter, healthFilePath } from './health.js';
 import { createLogger, type Logger } from './log.js';
 import { VERSION } from './version.js';
 
@@ -32,16 +36,37 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { config } = loaded;
-  const logger = createLogger(config.log_level);
+  const logger = createLogger(loaded.config.log_level);
+  let config = loaded.config;
+  try {
+    config = await resolveAddonMqtt(
+      {
+        config,
+        argv: process.argv.slice(2),
+        env: process.env,
+        defaultOptionsFile: ADDON_OPTIONS_FILE,
+      },
+      { logger },
+    );
+  } catch (err) {
+    logger.fatal({ err }, 'no mqtt broker, exiting');
+    logger.flush();
+    // 2 like any configuration problem; 1 when the Supervisor was unreachable and a restart may help.
+    process.exit(isTransient(err) ? 1 : 2);
+  }
   logger.info({ version: VERSION, config: redactConfig(config) }, 'docent starting');
 
   const bridge = new Bridge(bridgeOptionsFrom(config, VERSION), { logger });
-  installSignalHandlers(bridge, logger);
+  const health = new HealthReporter(
+    { file: healthFilePath({ env: process.env, dataDir: config.data_dir }), version: VERSION },
+    { source: bridge, logger },
+  );
+  installSignalHandlers(bridge, health, logger);
+  await health.start();
   await bridge.start();
 }
 
-function installSignalHandlers(bridge: Bridge, logger: Logger): void {
+function installSignalHandlers(bridge: Bridge, health: HealthReporter, logger: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -55,13 +80,16 @@ function installSignalHandlers(bridge: Bridge, logger: Logger): void {
       process.exit(1);
     }, STOP_DEADLINE_MS);
     deadline.unref();
-    bridge.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    bridge
+      .stop()
+      .then(() => health.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

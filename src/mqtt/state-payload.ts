@@ -41,7 +41,10 @@ export const tvStatePayloadSchema = z.object({
   /** The last command or sync error, for the diagnostics sensor. */
   last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   /** AI description of the shown artwork: `summary` is the sensor state (≤ 255 characters). */
-  description: z.object({ summary: z.string().max(255) }).loose().nullable(),
+  description: z
+    .object({ summary: z.string().max(255) })
+    .loose()
+    .nullable(),
   /** ISO 8601 with time zone. */
   updated_at: z.string(),
 });

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Catalog } from '../catalog/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
-import { DocentError, errorCode, errorMessage } from '../errors.js';
+import { errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
 import { badCommandResult, type CommandResult, resultFromOutcome } from '../mqtt/command-result.js';
 import { type Command, parseCommand } from '../mqtt/commands.js';
 import type { DiscoveryMessage, TvDescriptor } from '../mqtt/discovery.js';
 import type { Topics } from '../mqtt/topics.js';
-import { ChunkSizer } from '../queue/chunk-sizer.js';
 import { LaneScheduler } from '../queue/scheduler.js';
 import type { JobOutcome, JobSpec } from '../queue/types.js';
 import { ThumbnailCache } from '../thumbnails/cache.js';
-import { ThumbnailSync } from '../thumbnails/sync.js';
 import { FrameArtApi } from '../tv/art-api.js';
 import { FrameConnection } from '../tv/connection.js';
 import { parseTvEvent, type TvEvent } from '../tv/events.js';
@@ -20,8 +18,10 @@ import { FileTokenStore } from '../tv/token-store.js';
 import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
 import { jobForCommand, type TvCommand } from './command-jobs.js';
 import { type AiSettings, SessionDescriptions } from './descriptions.js';
+import { effectOf } from './event-effects.js';
 import { TvPublisher } from './publisher.js';
 import { toStatePayload } from './state.js';
+import { ThumbnailFlow } from './thumbnail-flow.js';
 
 export interface TvSessionOptions {
   tv: { id: string; name: string; host: string; port: number; secure: boolean };
@@ -60,7 +60,7 @@ export class TvSession {
   private readonly scheduler: LaneScheduler;
   private readonly store: CatalogStore;
   private readonly cache: ThumbnailCache;
-  private readonly sync: ThumbnailSync;
+  private readonly thumbnails: ThumbnailFlow;
   private readonly publisher: TvPublisher;
   private readonly descriptions: SessionDescriptions | null;
   private catalog = new Catalog();
@@ -68,8 +68,6 @@ export class TvSession {
   private slideshow: SlideshowStatus | null = null;
   private lastError: { code: string; message: string; at: string } | null = null;
   private statePublishTimer: NodeJS.Timeout | null = null;
-  private syncRunning = false;
-  private syncAgain = false;
   private stopped = false;
 
   constructor(
@@ -108,12 +106,6 @@ export class TvSession {
       },
       { logger: this.log.child({ component: 'thumbnails' }) },
     );
-    this.sync = new ThumbnailSync({
-      cache: this.cache,
-      sizing: new ChunkSizer({ targetMs: options.thumbnails.chunkTargetMs }),
-      fetchChunk: (ids) => this.fetchThumbnailChunk(ids),
-      logger: this.log.child({ component: 'thumbnails' }),
-    });
     this.publisher = new TvPublisher(tv.id, {
       mqtt: deps.mqtt,
       topics: deps.topics,
@@ -132,6 +124,23 @@ export class TvSession {
           },
         )
       : null;
+    this.thumbnails = new ThumbnailFlow(
+      {
+        chunkTargetMs: options.thumbnails.chunkTargetMs,
+        timeoutMs: options.thumbnailTimeoutMs ?? 15_000,
+      },
+      {
+        api: this.api,
+        scheduler: this.scheduler,
+        cache: this.cache,
+        publisher: this.publisher,
+        artworkIds: () => this.catalog.artworks().map((a) => a.contentId),
+        currentContentId: () => this.catalog.current()?.contentId ?? null,
+        onStored: (contentId) => this.descriptions?.thumbnailStored(contentId),
+        onProgress: () => this.schedulePublishState(),
+        logger: this.log.child({ component: 'thumbnails' }),
+      },
+    );
   }
 
   /** Cache first: what the data dir holds is published before the TV is asked anything. */
@@ -143,10 +152,6 @@ export class TvSession {
     this.descriptions?.currentChanged(this.catalog.current()?.contentId ?? null);
 
     this.scheduler.on('change', () => this.schedulePublishState());
-    this.sync.on('progress', () => this.schedulePublishState());
-    this.sync.on('thumbnail', (contentId: string, data: Buffer, hash: string) => {
-      void this.onThumbnail(contentId, data, hash);
-    });
     this.connection.on('state', (state: ConnectionState) => this.onConnectionState(state));
     this.connection.on('event', (event: ArtEvent) => this.onArtEvent(event));
 
@@ -193,7 +198,7 @@ export class TvSession {
 
   /** Thumbnail sync progress, for the demo's progress line. */
   progress() {
-    return this.sync.progress();
+    return this.thumbnails.progress();
   }
 
   /** Parses one payload from `docent/<tv>/command` and answers it with exactly one result. */
@@ -218,7 +223,7 @@ export class TvSession {
 
     if (this.statePublishTimer) clearTimeout(this.statePublishTimer);
     const steps: Array<[string, () => unknown]> = [
-      ['sync', () => this.sync.stop()],
+      ['thumbnails', () => this.thumbnails.stop()],
       ['descriptions', () => this.descriptions?.stop()],
       ['scheduler', () => this.scheduler.stop()],
       ['connection', () => this.connection.stop()],
@@ -313,46 +318,13 @@ export class TvSession {
   }
 
   private applyTvEvent(event: TvEvent): void {
-    switch (event.kind) {
-      case 'art_mode':
-        this.catalog.setArtMode(event.on ? 'on' : 'off');
-        break;
-      case 'artwork': {
-        const previous = this.catalog.current();
-        const same = previous?.contentId === event.current.contentId;
-        this.setCurrent({
-          contentId: event.current.contentId,
-          categoryId: event.current.categoryId ?? (same ? previous.categoryId : null),
-          matteId: event.current.matteId ?? (same ? previous.matteId : null),
-          portraitMatteId:
-            event.current.portraitMatteId ?? (same ? previous.portraitMatteId : null),
-          contentType: same ? previous.contentType : null,
-        });
-        break;
-      }
-      case 'matte': {
-        const current = this.catalog.current();
-        if (current && (!event.contentId || event.contentId === current.contentId)) {
-          this.catalog.setCurrent({
-            ...current,
-            matteId: event.matteId ?? current.matteId,
-            portraitMatteId: event.portraitMatteId ?? current.portraitMatteId,
-          });
-        }
-        break;
-      }
-      case 'slideshow':
-        this.slideshow = { value: event.value, categoryId: event.categoryId, type: event.type };
-        break;
-      case 'catalog_changed':
-        void this.enqueueSync('content_list', () => this.readContentList());
-        break;
-      case 'standby':
-      case 'wakeup':
-        // TODO(#4): tri-state power from REST, art status and these events; re-read state on wakeup.
-        this.log.info({ event: event.kind }, 'tv power event');
-        break;
-    }
+    const effect = effectOf(event, this.catalog.current());
+    if (effect.artMode) this.catalog.setArtMode(effect.artMode);
+    if (effect.current) this.setCurrent(effect.current);
+    if (effect.slideshow) this.slideshow = effect.slideshow;
+    if (effect.rereadCatalog) void this.enqueueSync('content_list', () => this.readContentList());
+    // TODO(#4): tri-state power from REST, art status and these events; re-read state on wakeup.
+    if (effect.power) this.log.info({ event: effect.power }, 'tv power event');
     this.schedulePublishState();
   }
 
@@ -377,7 +349,8 @@ export class TvSession {
     await this.publisher.discovery(this.discoveryMessage());
     await this.saveCatalog();
 
-    const failed = outcomes.find((o) => o.status !== 'ok');
+    // A superseded read was replaced by a newer one of the same kind, which did the work.
+    const failed = outcomes.find((o) => o.status !== 'ok' && o.status !== 'superseded');
     if (failed) return failed;
 
     return { status: 'ok', value: { artworks: this.catalog.artworks().length } };
@@ -390,12 +363,12 @@ export class TvSession {
   }
 
   private async readContentList(): Promise<void> {
-    const fresh = await this.api.getContentList();
+    // Content lists take about 1 s per 115 items (frame-protocol.md §7); allow for big catalogues.
+    const known = this.catalog.artworks().length;
+    const timeoutMs = known > 0 ? Math.max(30_000, known * 30) : 120_000;
+    const fresh = await this.api.getContentList(undefined, { timeoutMs });
     const diff = this.catalog.replaceArtworks(fresh);
-    for (const contentId of diff.removed) {
-      await this.cache.remove(contentId);
-      await this.publisher.clearThumbnail(contentId);
-    }
+    for (const contentId of diff.removed) await this.thumbnails.remove(contentId);
     if (diff.added.length || diff.removed.length || diff.changed.length) {
       this.log.info(
         { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
@@ -407,51 +380,10 @@ export class TvSession {
   }
 
   private startThumbnailSync(): void {
-    if (this.syncRunning) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncRunning = true;
-    void (async () => {
-      do {
-        this.syncAgain = false;
-        const ids = this.catalog.artworks().map((a) => a.contentId);
-        const report = await this.sync.run(ids);
-        this.log.info(
-          { fetched: report.fetched, failed: report.failed.length, durationMs: report.durationMs },
-          'thumbnail sync finished',
-        );
-        await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
-      } while (this.syncAgain && !this.stopped);
+    this.thumbnails.start(() => {
+      void this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
       this.descriptions?.describeCatalogue(this.catalog.artworks().map((a) => a.contentId));
-      this.syncRunning = false;
-      this.schedulePublishState();
-    })().catch((err: unknown) => {
-      this.syncRunning = false;
-      this.log.error({ err }, 'thumbnail sync failed');
     });
-  }
-
-  /** One chunk of thumbnails = one background job; the sync awaits it before asking for more. */
-  private async fetchThumbnailChunk(contentIds: string[]) {
-    const outcome = await this.scheduler.enqueue({
-      lane: 'background',
-      name: 'thumbnails',
-      run: () =>
-        this.api.getThumbnails(contentIds, {
-          timeoutMs: this.options.thumbnailTimeoutMs ?? 15_000,
-        }),
-    });
-    if (outcome.status === 'ok') return outcome.value;
-    if (outcome.status === 'error') throw new DocentError(outcome.code, outcome.message);
-
-    throw new DocentError('THUMBNAILS_NOT_FETCHED', `thumbnail chunk ended ${outcome.status}`);
-  }
-
-  private async onThumbnail(contentId: string, data: Buffer, hash: string): Promise<void> {
-    await this.publisher.thumbnail(contentId, data, hash);
-    if (this.catalog.current()?.contentId === contentId) await this.publisher.currentImage(data);
-    this.descriptions?.thumbnailStored(contentId);
   }
 
   private setCurrent(current: CurrentArtwork): void {
@@ -464,29 +396,9 @@ export class TvSession {
     this.descriptions?.currentChanged(current.contentId);
   }
 
-  /** The current image follows the TV at once: from the cache, or fetched on the sync lane. */
-  private async publishCurrentImage(): Promise<void> {
-    const contentId = this.catalog.current()?.contentId;
-    if (!contentId) return;
-
-    const cached = await this.cache.read(contentId);
-    if (cached) {
-      await this.publisher.currentImage(cached);
-      return;
-    }
-    if (this.connectionState !== 'ready') return;
-
-    await this.scheduler.enqueue({
-      lane: 'sync',
-      name: 'current_thumbnail',
-      coalesceKey: 'current_thumbnail',
-      run: async () => {
-        const [file] = await this.api.getThumbnails([contentId], { timeoutMs: 15_000 });
-        if (!file) return;
-        const stored = await this.cache.put(file.contentId, file.data);
-        await this.onThumbnail(file.contentId, stored.data, stored.hash);
-      },
-    });
+  /** The current image follows the TV at once, including changes made on the TV itself. */
+  private publishCurrentImage(): Promise<void> {
+    return this.thumbnails.publishCurrent(this.connectionState === 'ready');
   }
 
   // ---- publishing ---------------------------------------------------------------------------
@@ -529,7 +441,7 @@ export class TvSession {
         current: this.catalog.current(),
         slideshow: this.slideshow,
         queue: this.scheduler.depth(),
-        sync: this.sync.progress(),
+        sync: this.thumbnails.progress(),
         catalogSize: this.catalog.artworks().length,
         lastError: this.lastError,
         description: this.descriptions?.currentState() ?? null,

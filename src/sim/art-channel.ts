@@ -1,23 +1,18 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log.js';
-import {
-  type ArtRequestContext,
-  ERROR_REQUEST_PARSE_FAIL,
-  ERROR_SYSTEM_FAIL,
-  handleArtRequest,
-  type RequestOutcome,
-  requestItems,
-} from './art-requests.js';
+import { ArtQueue } from './art-queue.js';
+import type { ArtRequestContext } from './art-requests.js';
 import { type ChannelClient, clientEntry, type HostEntry, hostEntries } from './channel-client.js';
-import { type LatencyMode, serviceTimeMs } from './latency.js';
+import { inbandThumbnailFrame, parseInbandFrame } from './inband.js';
+import type { LatencyMode } from './latency.js';
 import {
+  broadcastEventName,
   d2dMessage,
-  echoFields,
   frameText,
-  type ParsedArtRequest,
   parseArtRequest,
   parseChannelMessage,
 } from './messages.js';
+import type { Inner } from './request-outcome.js';
 import type { SimCounters } from './sim-types.js';
 
 export interface ArtChannelDeps {
@@ -32,41 +27,61 @@ export interface ArtChannelDeps {
   isKnownToken(token: string): boolean;
 }
 
-interface QueuedRequest {
-  client: ChannelClient;
-  parsed: ParsedArtRequest;
-}
-
-const MALFORMED_REQUEST = 'malformed';
-
 /**
- * The `com.samsung.art-app` channel: handshake, the one-at-a-time request queue of the art
- * app, reply routing and broadcasts (frame-protocol §2, §3, §5, §7).
+ * The `com.samsung.art-app` channel: handshake variants, reply routing, broadcasts and the
+ * multi-client misbehaviour (frame-protocol §2, §3.2, §5, §7 Q1); the request queue is ArtQueue.
  */
 export class ArtChannel {
   private readonly clients = new Set<ChannelClient>();
-  /** Clients the `require` token policy lets connect but never serves (NW#18). */
+  /** Clients that joined but are never served: token policy `require`, zombie port, no app. */
   private readonly unserved = new Set<ChannelClient>();
-  /** Sockets held by the `stall-to-timeout` policy; not channel clients. */
+  /** Upgraded sockets that never complete a handshake (token stall, refused joins). */
   private readonly stalled = new Set<WebSocket>();
-  private readonly queue: QueuedRequest[] = [];
+  /** Sockets of a TV that lost power abruptly: no FIN, nothing delivered (FAB#74). */
+  private readonly halfOpen = new Set<WebSocket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private serving: 'idle' | 'busy' | 'stopped' = 'idle';
-  private wakeServiceWait: (() => void) | undefined;
+  private readonly queue: ArtQueue;
+  /** Joins while another art client was open, for `misroute-then-refuse` (§7 Q1). */
+  private crowdedJoins = 0;
 
-  constructor(private readonly deps: ArtChannelDeps) {}
+  constructor(private readonly deps: ArtChannelDeps) {
+    this.queue = new ArtQueue({
+      ctx: deps.ctx,
+      latency: deps.latency,
+      latencyScale: deps.latencyScale,
+      counters: deps.counters,
+      logger: deps.logger,
+      reply: (client, inner) => this.reply(client, inner),
+      replyBinary: (client, inner, bytes) => this.replyBinary(client, inner, bytes),
+      broadcast: (inner) => this.broadcast(inner),
+      later: (ms, run) => this.later(ms, run),
+    });
+  }
 
   get openCount(): number {
     return this.clients.size;
   }
 
-  accept(ws: WebSocket, name: string, token: string | undefined): void {
+  /** Is this socket one the TV has silently abandoned (it must not even be pinged)? */
+  isAbandoned(ws: WebSocket): boolean {
+    return this.halfOpen.has(ws);
+  }
+
+  accept(ws: WebSocket, name: string, token: string | undefined, secure: boolean): void {
     const counters = this.deps.counters;
     const profile = this.deps.ctx.profile;
     // FOX sends a literal `token=None` when it has none, and a 2022 set took it as none (LOG22).
     const urlToken = token === 'None' || token === '' ? undefined : token;
     if (urlToken !== undefined && profile.artTokenPolicy === 'stall-to-timeout') {
-      this.stall(ws);
+      this.stall(ws, true);
+      return;
+    }
+    // §7 Q1: with several art clients the TV eventually stops completing handshakes.
+    const crowded = this.clients.size > 0 && profile.multiClientPolicy === 'misroute-then-refuse';
+    if (crowded) this.crowdedJoins += 1;
+    if (crowded && this.crowdedJoins > profile.multiClientRefuseAfter) {
+      counters.refusedConnections += 1;
+      this.stall(ws, false);
       return;
     }
     const client: ChannelClient = {
@@ -79,7 +94,12 @@ export class ArtChannel {
     const others = [...this.clients];
     this.clients.add(client);
     const authorized = urlToken !== undefined && this.deps.isKnownToken(urlToken);
-    if (profile.artTokenPolicy === 'require' && !authorized) this.unserved.add(client);
+    const zombie = profile.zombiePort === (secure ? 'secure' : 'plain');
+    const neverServed =
+      zombie || profile.artHandshake === 'never-serve' || profile.artHandshake === 'no-app';
+    if (neverServed || (profile.artTokenPolicy === 'require' && !authorized)) {
+      this.unserved.add(client);
+    }
     counters.artConnectionsOpened += 1;
     counters.artConnectionsOpen = this.clients.size;
     counters.maxArtConnectionsOpen = Math.max(counters.maxArtConnectionsOpen, this.clients.size);
@@ -89,12 +109,20 @@ export class ArtChannel {
     );
 
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) this.onText(client, data.toString());
+      const buffer = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(new Uint8Array(data));
+      if (isBinary) this.onBinary(client, buffer);
+      else this.onText(client, buffer.toString());
     });
     ws.on('close', () => this.onClose(client));
     ws.on('error', (err) => this.deps.logger.debug({ err }, 'art socket error'));
 
-    const clients = [...hostEntries(this.deps.hosts), ...[...this.clients].map(clientEntry)];
+    // No art app (2022 fw < 1622): the channel has no host entries, like an unknown one (TAV#519).
+    const hosts = profile.artHandshake === 'no-app' ? [] : hostEntries(this.deps.hosts);
+    const clients = [...hosts, ...[...this.clients].map(clientEntry)];
     this.send(client, { data: { clients, id: client.id }, event: 'ms.channel.connect' });
     for (const other of others) {
       this.send(other, { data: clientEntry(client), event: 'ms.channel.clientConnect' });
@@ -112,9 +140,12 @@ export class ArtChannel {
     }
   }
 
-  /** Sends an unsolicited art event to every art client (§5). */
-  broadcast(inner: Record<string, unknown>): void {
-    const message = d2dMessage(inner, this.hostId(), this.deps.ctx.profile);
+  /** Sends an unsolicited art event to every art client (§5), with this generation's name. */
+  broadcast(inner: Inner): void {
+    const profile = this.deps.ctx.profile;
+    const event =
+      typeof inner.event === 'string' ? broadcastEventName(inner.event, profile) : inner.event;
+    const message = d2dMessage({ ...inner, event }, this.hostId(), profile);
     for (const client of this.clients) this.send(client, message);
   }
 
@@ -124,29 +155,42 @@ export class ArtChannel {
     for (const client of dropped) this.forget(client);
     this.deps.counters.artConnectionsDropped += dropped.length;
     for (const client of dropped) client.ws.terminate();
+    this.crowdedJoins = 0;
     if (dropped.length > 0) {
       this.deps.logger.info({ count: dropped.length, reason }, 'art sockets dropped');
     }
   }
 
-  /** The art app goes away (power off): queued requests die with it. */
-  reset(): void {
-    this.queue.length = 0;
-    this.dropAll('power off');
+  /**
+   * The art app goes away (power off): queued requests die with it. With `halfOpen` the
+   * sockets are not closed at all: the TV just stops answering on them (FAB#74).
+   */
+  reset(halfOpen = false): void {
+    this.queue.reset();
+    if (!halfOpen) {
+      this.dropAll('power off');
+      return;
+    }
+    for (const client of [...this.clients]) {
+      this.forget(client);
+      client.ws.removeAllListeners('message');
+      client.ws.pause();
+      this.halfOpen.add(client.ws);
+    }
+    this.crowdedJoins = 0;
   }
 
   stop(): void {
-    this.serving = 'stopped';
-    this.queue.length = 0;
+    this.queue.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.wakeServiceWait?.();
     for (const client of [...this.clients]) {
       this.forget(client);
       client.ws.terminate();
     }
-    for (const ws of this.stalled) ws.terminate();
+    for (const ws of [...this.stalled, ...this.halfOpen]) ws.terminate();
     this.stalled.clear();
+    this.halfOpen.clear();
   }
 
   private onText(client: ChannelClient, text: string): void {
@@ -163,17 +207,24 @@ export class ArtChannel {
       });
       return;
     }
-
     if (this.unserved.has(client)) {
-      this.deps.logger.debug({ clientId: client.id }, 'art request ignored without a token');
+      this.deps.logger.debug({ clientId: client.id }, 'art request ignored on an unserved client');
       return;
     }
-    const name = parsed.kind === 'request' ? parsed.request.request : MALFORMED_REQUEST;
-    const requests = this.deps.counters.requests;
-    requests[name] = (requests[name] ?? 0) + 1;
     // Queue, never drop: the art app works through a backlog one request at a time (§7 Q3).
     this.queue.push({ client, parsed });
-    if (this.serving === 'idle') void this.serve();
+  }
+
+  /** 0.97 in-band uploads (§4.5); other firmware ignores binary frames. */
+  private onBinary(client: ChannelClient, frame: Buffer): void {
+    if (this.deps.ctx.profile.transfers !== 'inband' || this.unserved.has(client)) return;
+    const inband = parseInbandFrame(frame);
+    const parsed = inband ? parseArtRequest(inband.message) : undefined;
+    if (!inband || !parsed) {
+      this.deps.logger.debug({ clientId: client.id }, 'art binary frame not understood');
+      return;
+    }
+    this.queue.push({ client, parsed, binary: inband.bytes });
   }
 
   private onClose(client: ChannelClient): void {
@@ -186,14 +237,15 @@ export class ArtChannel {
     }
   }
 
-  /** Completes the upgrade, says nothing, then times out and closes (FAB#27, §2.3). */
-  private stall(ws: WebSocket): void {
+  /** Completes the upgrade and says nothing; with `timeOut`, ends as FAB#27 saw (§2.3). */
+  private stall(ws: WebSocket, timeOut: boolean): void {
     this.stalled.add(ws);
     ws.on('close', () => this.stalled.delete(ws));
     ws.on('error', (err) => this.deps.logger.debug({ err }, 'art socket error'));
+    if (!timeOut) return;
     this.later(this.deps.ctx.profile.channelTimeoutMs, () => {
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(frameText({ event: 'ms.channel.timeOut' }, this.deps.ctx.profile));
+      this.sendRaw(ws, frameText({ event: 'ms.channel.timeOut' }, this.deps.ctx.profile));
       ws.close();
     });
   }
@@ -204,97 +256,37 @@ export class ArtChannel {
     this.deps.counters.artConnectionsOpen = this.clients.size;
   }
 
-  private async serve(): Promise<void> {
-    this.serving = 'busy';
-    try {
-      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-        const ms = this.serviceTime(job.parsed);
-        if (ms > 0) await this.waitServiceTime(ms);
-        if (this.isStopped()) return;
-
-        this.deps.counters.serviceMs += ms;
-        await this.process(job);
-        if (this.isStopped()) return;
-      }
-    } catch (err) {
-      this.deps.logger.error({ err }, 'art request queue failed');
-    } finally {
-      if (!this.isStopped()) this.serving = 'idle';
-    }
-  }
-
-  private isStopped(): boolean {
-    return this.serving === 'stopped';
-  }
-
-  private serviceTime(parsed: ParsedArtRequest): number {
-    const input =
-      parsed.kind === 'request'
-        ? {
-            request: parsed.request.request,
-            items: requestItems(parsed.request, this.deps.ctx.model),
-          }
-        : { request: MALFORMED_REQUEST, items: 1 };
-
-    return serviceTimeMs(input, this.deps.latency, this.deps.latencyScale);
-  }
-
-  private waitServiceTime(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.wakeServiceWait = undefined;
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-      this.wakeServiceWait = resolve;
-    });
-  }
-
-  private async process(job: QueuedRequest): Promise<void> {
-    const profile = this.deps.ctx.profile;
-    if (job.parsed.kind === 'malformed') {
-      // No request id can be read from unparsable data, so none is echoed.
-      this.reply(job.client, {
-        event: 'error',
-        error_code: ERROR_REQUEST_PARSE_FAIL,
-        request_data: job.parsed.dataText,
-      });
-      return;
-    }
-
-    const { request, dataText } = job.parsed;
-    let outcome: RequestOutcome;
-    try {
-      outcome = await handleArtRequest(request, this.deps.ctx);
-    } catch (err) {
-      this.deps.logger.error({ err, request: request.request }, 'art request handler failed');
-      outcome = { kind: 'error', code: ERROR_SYSTEM_FAIL };
-    }
-    const echo = echoFields(request, profile);
-
-    if (outcome.kind === 'silent') return;
-    if (outcome.kind === 'error') {
-      this.reply(job.client, {
-        event: 'error',
-        ...echo,
-        error_code: outcome.code,
-        request_data: dataText,
-      });
-      return;
-    }
-    this.reply(job.client, { event: request.request, ...echo, ...outcome.fields });
-    for (const inner of outcome.broadcasts) this.broadcast(inner);
-  }
-
-  /** Replies go to the requester only; if it has gone, to every art client (§3.2). */
-  private reply(client: ChannelClient, inner: Record<string, unknown>): void {
+  /**
+   * Replies go to the requester only; if it has gone, to every art client (§3.2). Under
+   * `misroute-then-refuse` with several clients open, they go to the newest other client.
+   */
+  private reply(client: ChannelClient, inner: Inner): void {
     const message = d2dMessage(inner, this.hostId(), this.deps.ctx.profile);
-    if (this.clients.has(client)) {
-      this.send(client, message);
+    const target = this.routeTo(client);
+    if (target) {
+      this.send(target, message);
       return;
     }
     for (const other of this.clients) this.send(other, message);
+  }
+
+  private replyBinary(client: ChannelClient, inner: Inner, bytes: Buffer): void {
+    const target = this.routeTo(client);
+    if (!target || target.ws.readyState !== target.ws.OPEN) return;
+    const frame = inbandThumbnailFrame(
+      d2dMessage(inner, this.hostId(), this.deps.ctx.profile),
+      bytes,
+    );
+    this.deps.counters.bytesSent += frame.length;
+    target.ws.send(frame);
+  }
+
+  private routeTo(client: ChannelClient): ChannelClient | undefined {
+    if (!this.clients.has(client)) return undefined;
+    if (this.deps.ctx.profile.multiClientPolicy !== 'misroute-then-refuse') return client;
+    const others = [...this.clients].filter((other) => other !== client);
+
+    return others.at(-1) ?? client;
   }
 
   private hostId(): string {
@@ -302,9 +294,14 @@ export class ArtChannel {
   }
 
   private send(client: ChannelClient, message: unknown): void {
-    if (client.ws.readyState !== client.ws.OPEN) return;
+    this.sendRaw(client.ws, frameText(message, this.deps.ctx.profile));
+  }
 
-    client.ws.send(frameText(message, this.deps.ctx.profile));
+  private sendRaw(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+
+    this.deps.counters.bytesSent += Buffer.byteLength(text);
+    ws.send(text);
   }
 
   private later(ms: number, run: () => void): void {

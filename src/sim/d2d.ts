@@ -1,25 +1,25 @@
-import net from 'node:net';
+import type net from 'node:net';
 import type { Logger } from '../log.js';
-import type { ConnInfo } from './art-requests.js';
 import type { Artwork } from './catalogue.js';
-import { transferKey } from './ids.js';
+import type { TlsMaterial } from './certificate.js';
+import { type D2dListener, openD2dListener } from './d2d-listener.js';
 
 export interface ThumbnailTransferDeps {
   host: string;
   artworks: Artwork[];
   jpegOf(artwork: Artwork): Promise<Buffer>;
+  /** Set when the profile's d2d sockets are `secured` (§4.4). */
+  tls: TlsMaterial | undefined;
   /** Close the listener when nobody connects in time (§7: clients allow 10 s for the connect). */
   acceptTimeoutMs: number;
+  /** §7 Q7 (FAB#14): when set, wait this long, then close without sending a byte. */
+  slowEmptyMs: number | undefined;
   logger: Logger;
-  onRecordSent(): void;
+  onRecordSent(bytes: number): void;
 }
 
 /** A running one-shot d2d thumbnail transfer. `close()` is idempotent. */
-export interface ThumbnailTransfer {
-  readonly connInfo: ConnInfo;
-  readonly done: Promise<void>;
-  close(): void;
-}
+export type ThumbnailTransfer = D2dListener;
 
 /** One record: uint32 BE header length, JSON header, then the file bytes (§4.2). */
 export function thumbnailRecord(
@@ -49,8 +49,9 @@ async function writeRecords(socket: net.Socket, deps: ThumbnailTransferDeps): Pr
   for (const [num, artwork] of deps.artworks.entries()) {
     const jpeg = await deps.jpegOf(artwork);
     if (socket.destroyed) return;
-    const flushed = socket.write(thumbnailRecord(artwork, jpeg, num, total));
-    deps.onRecordSent();
+    const record = thumbnailRecord(artwork, jpeg, num, total);
+    const flushed = socket.write(record);
+    deps.onRecordSent(record.length);
     if (!flushed) await new Promise((resolve) => socket.once('drain', resolve));
   }
   // OH reads to end-of-stream, so the TV appears to close after the last record (§4.2 step 5).
@@ -58,56 +59,25 @@ async function writeRecords(socket: net.Socket, deps: ThumbnailTransferDeps): Pr
 }
 
 /**
- * Opens an ephemeral TCP listener for one thumbnail transfer, accepts exactly one connection,
- * streams every record on it, then closes. Plain TCP: `secured` is always false here.
+ * Opens an ephemeral listener for one thumbnail transfer, accepts exactly one connection,
+ * streams every record on it, then closes (§4.1, §4.2).
  */
-export async function openThumbnailTransfer(
-  deps: ThumbnailTransferDeps,
-): Promise<ThumbnailTransfer> {
-  const log = deps.logger;
-  const server = net.createServer();
-  server.maxConnections = 1;
-  let socket: net.Socket | undefined;
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    resolveDone = resolve;
+export function openThumbnailTransfer(deps: ThumbnailTransferDeps): Promise<ThumbnailTransfer> {
+  return openD2dListener({
+    host: deps.host,
+    tls: deps.tls,
+    acceptTimeoutMs: deps.acceptTimeoutMs,
+    logger: deps.logger,
+    onSocket: (socket) => {
+      if (deps.slowEmptyMs !== undefined) {
+        const timer = setTimeout(() => socket.end(), deps.slowEmptyMs);
+        socket.on('close', () => clearTimeout(timer));
+        return;
+      }
+      writeRecords(socket, deps).catch((err: unknown) => {
+        deps.logger.warn({ err }, 'd2d thumbnail transfer failed');
+        socket.destroy();
+      });
+    },
   });
-
-  const close = (): void => {
-    clearTimeout(acceptTimer);
-    if (server.listening) server.close();
-    socket?.destroy();
-    resolveDone();
-  };
-  const acceptTimer = setTimeout(() => {
-    log.debug({ port: connInfo.port }, 'd2d listener timed out without a connection');
-    close();
-  }, deps.acceptTimeoutMs);
-  acceptTimer.unref();
-
-  server.on('connection', (accepted) => {
-    if (socket) {
-      accepted.destroy();
-      return;
-    }
-    socket = accepted;
-    clearTimeout(acceptTimer);
-    server.close();
-    accepted.on('error', (err) => log.debug({ err }, 'd2d socket error'));
-    accepted.on('close', () => resolveDone());
-    writeRecords(accepted, deps).catch((err: unknown) => {
-      log.warn({ err }, 'd2d thumbnail transfer failed');
-      accepted.destroy();
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, deps.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const connInfo: ConnInfo = { ip: deps.host, port, key: transferKey(), secured: false };
-
-  return { connInfo, done, close };
 }

@@ -1,107 +1,137 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Logger, silentLogger } from '../log.js';
 import { ArtChannel } from './art-channel.js';
-import type { ConnInfo } from './art-requests.js';
-import type { Artwork } from './catalogue.js';
-import { tvCertificate } from './certificate.js';
+import { generateCatalogue, generateStoreItems } from './catalogue.js';
+import { loadCatalogueFolder } from './catalogue-loader.js';
+import { type TlsMaterial, tvCertificate } from './certificate.js';
 import { clientEntry } from './channel-client.js';
-import { openThumbnailTransfer, type ThumbnailTransfer } from './d2d.js';
+import { ChurnGuard } from './churn-guard.js';
+import { type ControlApi, startControlApi } from './control-api.js';
 import { FrameModel } from './frame-model.js';
 import { seededRandom, tvClientId } from './ids.js';
 import { frameText } from './messages.js';
-import { DEFAULT_PROFILE, type SimProfile } from './profile.js';
+import { PowerController } from './power.js';
+import { DEFAULT_PROFILE, PROFILES, type SimProfile } from './profile.js';
 import { RemoteChannel } from './remote-channel.js';
-import { deviceInfoBody } from './rest.js';
+import { deviceInfoBody, restPowerState } from './rest.js';
+import { closeServer, deviceUuid, listen } from './server-util.js';
 import {
+  type CatalogueSource,
   emptyCounters,
   type SimCounters,
   type SimOptions,
   type SimState,
   type SimulatedFrame,
 } from './sim-types.js';
+import { SlideshowTicker } from './slideshow-ticker.js';
+import { applySwitches, DEFAULT_SWITCHES, type SimSwitches } from './switches.js';
 import { ThumbnailStore } from './thumbnails.js';
+import { TransferHub } from './transfer-hub.js';
+import { storeUploadedImage } from './uploads.js';
+import { listenForWol, type WolListener } from './wol.js';
 
 const ART_CHANNEL = 'com.samsung.art-app';
 const REMOTE_CHANNEL = 'samsung.remote.control';
 const CHANNEL_PATH = /^\/api\/v2\/channels\/([^/]+)$/;
 const TWO_DAYS_MS = 2 * 86_400_000;
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** A stable `uuid:` device id (REST `id`/`duid`/`udn`) derived from the MAC and seed. */
-function deviceUuid(mac: string, seed: number): string {
-  const hex = createHash('sha256').update(`${mac}/${seed}`).digest('hex');
-  const groups = [hex.slice(0, 8), hex.slice(8, 12), `4${hex.slice(13, 16)}`];
-  groups.push(`8${hex.slice(17, 20)}`, hex.slice(20, 32));
-
-  return `uuid:${groups.join('-')}`;
+interface FrameSettings {
+  host: string;
+  mac: string;
+  artworks: number;
+  storeArtworks: number;
+  seed: number;
+  latency: NonNullable<SimOptions['latency']>;
+  latencyScale: number;
+  slideshowMinuteMs: number;
 }
 
 class Frame implements SimulatedFrame {
   plainPort = 0;
   securePort = 0;
+  wolPort = 0;
+  controlPort: number | undefined;
+  readonly host: string;
+  readonly mac: string;
   private countersValue: SimCounters = emptyCounters();
+  private readonly switchesValue: SimSwitches;
   private readonly model: FrameModel;
   private readonly thumbnails = new ThumbnailStore();
-  private readonly transfers = new Set<ThumbnailTransfer>();
+  private readonly transfers: TransferHub;
   private readonly otherSockets = new Set<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly art: ArtChannel;
   private readonly remote: RemoteChannel;
+  private readonly power: PowerController;
+  private readonly churn: ChurnGuard;
   private readonly plainServer: http.Server;
   private secureServer: https.Server | undefined;
+  private tls: TlsMaterial | undefined;
+  private wol: WolListener | undefined;
+  private control: ControlApi | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
+  private readonly slideshow: SlideshowTicker;
+  private thumbnailCalls = 0;
   private lifecycle: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
   private readonly uuid: string;
 
   constructor(
-    readonly host: string,
-    readonly mac: string,
-    options: Required<Pick<SimOptions, 'latency' | 'latencyScale'>> & {
-      artworks: number;
-      seed: number;
-    },
-    private readonly profile: SimProfile,
+    settings: FrameSettings,
+    readonly profile: SimProfile,
+    switches: Partial<SimSwitches>,
     private readonly log: Logger,
   ) {
-    this.model = new FrameModel(options.artworks, options.seed);
-    const random = seededRandom(options.seed);
+    this.host = settings.host;
+    this.mac = settings.mac;
+    this.switchesValue = { ...DEFAULT_SWITCHES, ...profile.defaultSwitches };
+    applySwitches(this.switchesValue, switches);
+    this.model = new FrameModel(settings.artworks, settings.seed, settings.storeArtworks);
+    const random = seededRandom(settings.seed);
     const now = Date.now();
     const hosts = [
       { id: tvClientId(random), connectTime: now - TWO_DAYS_MS },
       { id: tvClientId(random), connectTime: now - TWO_DAYS_MS + 4878 },
     ];
-    this.uuid = deviceUuid(mac, options.seed);
+    this.uuid = deviceUuid(settings.mac, settings.seed);
+    this.churn = new ChurnGuard(this.switchesValue);
+    this.slideshow = new SlideshowTicker({
+      model: this.model,
+      minuteMs: settings.slideshowMinuteMs,
+      show: (contentId) => this.showArtwork(contentId),
+    });
+    this.transfers = new TransferHub({
+      host: this.host,
+      model: this.model,
+      profile,
+      switches: this.switchesValue,
+      thumbnails: this.thumbnails,
+      counters: this.countersValue,
+      logger: log,
+      tls: () => this.tls,
+    });
 
     this.art = new ArtChannel({
       ctx: {
         model: this.model,
         profile,
-        openThumbnailTransfer: (artworks) => this.openTransfer(artworks),
+        switches: this.switchesValue,
+        openThumbnailTransfer: (artworks) => this.transfers.thumbnails(artworks),
+        openUpload: (spec, onDone) => this.transfers.upload(spec, onDone),
+        storeUpload: (spec, bytes) => storeUploadedImage(this.model, spec, bytes, true),
+        thumbnailJpeg: (artwork) => this.thumbnails.jpegOf(artwork),
+        slideshowChanged: () => this.slideshow.arm(),
+        nextThumbnailCall: () => {
+          this.thumbnailCalls += 1;
+          return this.thumbnailCalls;
+        },
       },
       hosts,
-      latency: options.latency,
-      latencyScale: options.latencyScale,
+      latency: settings.latency,
+      latencyScale: settings.latencyScale,
       counters: this.countersValue,
       logger: log,
       newClientId: () => tvClientId(),
@@ -109,27 +139,65 @@ class Frame implements SimulatedFrame {
     });
     this.remote = new RemoteChannel({
       logger: log,
+      profile,
+      switches: this.switchesValue,
       newClientId: () => tvClientId(),
-      onPowerClick: () => this.onPowerClick(),
+      onKey: (cmd, key) => this.power.onKey(cmd, key),
+      onBytesSent: (bytes) => {
+        this.countersValue.bytesSent += bytes;
+      },
+    });
+    this.power = new PowerController({
+      model: this.model,
+      profile,
+      logger: log,
+      broadcast: (inner) => this.art.broadcast(inner),
+      dropArtSockets: () => this.art.dropAll('standby'),
+      enterStandby: () => this.remote.enterStandby(),
+      leaveStandby: () => this.remote.leaveStandby(),
+      powerLost: () => this.cutEverything(),
+      powerRestored: () => this.art.reset(),
     });
     this.plainServer = http.createServer((req, res) => this.onRest(req, res, 'http'));
     this.plainServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, false));
   }
 
-  async start(plainPort: number, securePort: number): Promise<void> {
+  async start(ports: { plain: number; secure: number; wol: number; control?: number }) {
     const tls = await tvCertificate();
+    this.tls = tls;
     const secure = https.createServer(tls, (req, res) => this.onRest(req, res, 'https'));
     secure.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, true));
     this.secureServer = secure;
 
-    this.plainPort = await listen(this.plainServer, plainPort, this.host);
-    this.securePort = await listen(secure, securePort, this.host);
+    this.plainPort = await listen(this.plainServer, ports.plain, this.host);
+    this.securePort = await listen(secure, ports.secure, this.host);
+    this.wol = await listenForWol({
+      host: this.host,
+      port: ports.wol,
+      mac: this.mac,
+      logger: this.log,
+      onWake: () => {
+        this.countersValue.wolPackets += 1;
+        this.power.wake();
+      },
+    });
+    this.wolPort = this.wol.port;
+    if (ports.control !== undefined) {
+      this.control = await startControlApi({ frame: this, port: ports.control, logger: this.log });
+      this.controlPort = this.control.port;
+    }
 
     this.pingTimer = setInterval(() => this.pingAll(), this.profile.pingIntervalMs);
     this.pingTimer.unref();
+    this.armDrops();
     this.lifecycle = 'running';
     this.log.info(
-      { host: this.host, plainPort: this.plainPort, securePort: this.securePort },
+      {
+        host: this.host,
+        plainPort: this.plainPort,
+        securePort: this.securePort,
+        wolPort: this.wolPort,
+      },
       'simulated frame listening',
     );
   }
@@ -159,6 +227,8 @@ class Frame implements SimulatedFrame {
       matteId: this.model.current()?.matteId ?? 'none',
       slideshow: { value: slideshow.value, categoryId: slideshow.categoryId, type: slideshow.type },
       artworkCount: this.model.artworks.length,
+      powerKeyHeld: this.power.keyHeld,
+      booting: this.power.booting,
     };
   }
 
@@ -186,7 +256,7 @@ class Frame implements SimulatedFrame {
     const artwork = this.model.find(contentId);
     if (!artwork) throw new Error(`unknown content id ${contentId}`);
 
-    this.model.currentContentId = contentId;
+    this.model.show(artwork);
     // A slideshow step as the 2022 set broadcast it (traces: slideshow-events seq 10–48).
     this.art.broadcast({
       event: 'image_selected',
@@ -207,17 +277,40 @@ class Frame implements SimulatedFrame {
   }
 
   setPower(power: 'on' | 'standby' | 'off'): void {
-    const previous = this.model.power;
-    if (previous === power) return;
+    this.power.setPower(power);
+  }
 
-    this.model.power = power;
-    this.log.info({ power, previous }, 'power changed');
-    if (power === 'off') {
-      this.cutEverything();
-      return;
-    }
-    if (power === 'standby') this.art.broadcast({ event: 'go_to_standby' });
-    if (power === 'on') this.art.broadcast({ event: 'wakeup' });
+  switches(): SimSwitches {
+    return { ...this.switchesValue };
+  }
+
+  setSwitches(patch: Partial<SimSwitches>): void {
+    applySwitches(this.switchesValue, patch);
+    this.log.info({ switches: Object.keys(patch) }, 'switches changed');
+    this.armDrops();
+  }
+
+  async loadCatalogue(source: CatalogueSource): Promise<number> {
+    const artworks =
+      source.kind === 'folder'
+        ? await loadCatalogueFolder(source.path)
+        : [
+            ...generateCatalogue(source.artworks, source.seed ?? 1),
+            ...generateStoreItems(source.storeArtworks ?? 0),
+          ];
+    this.thumbnails.clear();
+    this.model.replaceCatalogue(artworks);
+    this.log.info({ artworks: artworks.length, kind: source.kind }, 'catalogue loaded');
+
+    return artworks.length;
+  }
+
+  sleepPanel(): void {
+    this.power.panelSleep();
+  }
+
+  revokeTokens(): void {
+    this.remote.revokeTokens();
   }
 
   async stop(): Promise<void> {
@@ -225,11 +318,16 @@ class Frame implements SimulatedFrame {
     this.lifecycle = 'stopping';
 
     clearInterval(this.pingTimer);
+    clearInterval(this.dropTimer);
+    this.slideshow.stop();
+    this.power.stop();
+    await this.control?.close();
     this.art.stop();
     this.remote.closeAll();
     for (const ws of this.otherSockets) ws.terminate();
-    for (const transfer of this.transfers) transfer.close();
+    this.transfers.closeAll();
     this.wss.close();
+    await this.wol?.close();
     await closeServer(this.plainServer);
     if (this.secureServer) await closeServer(this.secureServer);
     this.lifecycle = 'stopped';
@@ -237,8 +335,9 @@ class Frame implements SimulatedFrame {
   }
 
   private onRest(req: http.IncomingMessage, res: http.ServerResponse, scheme: 'http' | 'https') {
+    const power = restPowerState(this.model, this.profile);
     // Fully off: the network stack is gone, nothing answers (§1.2).
-    if (this.model.power === 'off') {
+    if (power === undefined) {
       req.socket.destroy();
       return;
     }
@@ -248,17 +347,20 @@ class Frame implements SimulatedFrame {
       return;
     }
 
-    const body = deviceInfoBody({
-      profile: this.profile,
-      host: this.host,
-      port: scheme === 'https' ? this.securePort : this.plainPort,
-      scheme,
-      mac: this.mac,
-      power: this.model.power,
-      uuid: this.uuid,
-    });
+    const body = JSON.stringify(
+      deviceInfoBody({
+        profile: this.profile,
+        host: this.host,
+        port: scheme === 'https' ? this.securePort : this.plainPort,
+        scheme,
+        mac: this.mac,
+        power,
+        uuid: this.uuid,
+      }),
+    );
+    this.countersValue.bytesSent += Buffer.byteLength(body);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
+    res.end(body);
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean) {
@@ -268,12 +370,19 @@ class Frame implements SimulatedFrame {
       socket.destroy();
       return;
     }
+    // §7 Q10: connection churn past the threshold is refused for a while.
+    if (channel === ART_CHANNEL && !this.churn.admit(Date.now())) {
+      this.countersValue.refusedConnections += 1;
+      this.log.debug('art connection refused: churn');
+      socket.destroy();
+      return;
+    }
     // The name stays base64: the TV lists it as sent (§2.2).
     const name = url.searchParams.get('name') ?? '';
     const token = url.searchParams.get('token') ?? undefined;
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (channel === ART_CHANNEL) this.art.accept(ws, name, token);
+      if (channel === ART_CHANNEL) this.art.accept(ws, name, token, secure);
       else if (channel === REMOTE_CHANNEL) this.remote.accept(ws, name, secure, token);
       else this.acceptOtherChannel(ws, name);
     });
@@ -291,67 +400,60 @@ class Frame implements SimulatedFrame {
     );
   }
 
-  private onPowerClick(): void {
-    if (this.model.power === 'standby') {
-      this.setPower('on');
-      return;
-    }
-    // A short KEY_POWER toggles TV mode and art mode while the set is on (§6.3).
-    this.setArtMode(this.model.artMode !== 'on');
-  }
-
-  private async openTransfer(artworks: Artwork[]): Promise<ConnInfo> {
-    const transfer = await openThumbnailTransfer({
-      host: this.host,
-      artworks,
-      jpegOf: (artwork) => this.thumbnails.jpegOf(artwork),
-      acceptTimeoutMs: this.profile.d2dAcceptTimeoutMs,
-      logger: this.log,
-      onRecordSent: () => {
-        this.countersValue.thumbnailsSent += 1;
-      },
-    });
-    this.transfers.add(transfer);
-    void transfer.done.then(() => this.transfers.delete(transfer));
-
-    return transfer.connInfo;
-  }
-
   private cutEverything(): void {
-    this.art.reset();
+    this.art.reset(this.switchesValue.halfOpenOnPowerLoss);
     this.remote.closeAll();
     for (const ws of this.otherSockets) ws.terminate();
-    for (const transfer of this.transfers) transfer.close();
+    this.transfers.closeAll();
     this.plainServer.closeAllConnections();
     this.secureServer?.closeAllConnections();
   }
 
+  /** §6.5: a 2020 set drops its art clients on a schedule (FAB `art.py`). */
+  private armDrops(): void {
+    clearInterval(this.dropTimer);
+    const everyMs = this.switchesValue.artDropEveryMs;
+    if (everyMs <= 0) return;
+    this.dropTimer = setInterval(() => this.art.dropAll('scheduled drop'), everyMs);
+    this.dropTimer.unref();
+  }
+
   private pingAll(): void {
-    for (const ws of this.wss.clients) ws.ping();
+    for (const ws of this.wss.clients) if (!this.art.isAbandoned(ws)) ws.ping();
   }
 }
 
 /**
- * Starts a simulated Frame on loopback: REST and channels on a plain and a TLS port, the art
- * app with a 2022–2023 4.x profile unless `options.profile` overrides it.
+ * Starts a simulated Frame on loopback: REST and channels on a plain and a TLS port, a UDP
+ * Wake-on-LAN listener, optionally the control API; the 2022–2023 4.x profile unless
+ * `options.profileName` / `options.profile` say otherwise.
  */
 export async function startSimulatedFrame(options: SimOptions = {}): Promise<SimulatedFrame> {
-  const profile: SimProfile = { ...DEFAULT_PROFILE, ...options.profile };
+  const base = options.profileName ? PROFILES[options.profileName] : DEFAULT_PROFILE;
+  const profile: SimProfile = { ...base, ...options.profile };
   const log = (options.logger ?? silentLogger()).child({ component: 'sim' });
   const frame = new Frame(
-    options.host ?? '127.0.0.1',
-    options.mac ?? '02:00:00:00:00:0A',
     {
+      host: options.host ?? '127.0.0.1',
+      mac: options.mac ?? '02:00:00:00:00:0A',
       artworks: options.artworks ?? 524,
+      storeArtworks: options.storeArtworks ?? 0,
       seed: options.seed ?? 1,
       latency: options.latency ?? 'realistic',
       latencyScale: options.latencyScale ?? 1,
+      slideshowMinuteMs: options.slideshowMinuteMs ?? 60_000,
     },
     profile,
+    options.switches ?? {},
     log,
   );
   try {
-    await frame.start(options.plainPort ?? 0, options.securePort ?? 0);
+    await frame.start({
+      plain: options.plainPort ?? 0,
+      secure: options.securePort ?? 0,
+      wol: options.wolPort ?? 0,
+      ...(options.controlPort === undefined ? {} : { control: options.controlPort }),
+    });
   } catch (err) {
     await frame.stop();
     throw err;

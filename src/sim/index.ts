@@ -1,4 +1,23 @@
 export { startSimulatedFrame } from './frame-server.js';
 export type { LatencyMode } from './latency.js';
-export { DEFAULT_PROFILE, PROFILE_2022_4X, type SimProfile } from './profile.js';
-export type { SimCounters, SimOptions, SimState, SimulatedFrame } from './sim-types.js';
+export {
+  type ArtGeneration,
+  DEFAULT_PROFILE,
+  PROFILE_2019_097,
+  PROFILE_2021_2X,
+  PROFILE_2022_4X,
+  PROFILE_2024_4X,
+  PROFILE_2025_5X,
+  PROFILE_NAMES,
+  PROFILES,
+  type ProfileName,
+  type SimProfile,
+} from './profile.js';
+export type {
+  CatalogueSource,
+  SimCounters,
+  SimOptions,
+  SimState,
+  SimulatedFrame,
+} from './sim-types.js';
+export { DEFAULT_SWITCHES, type SimSwitches } from './switches.js';

@@ -19,6 +19,8 @@ export interface ServiceTimeInput {
   request: string;
   /** Items the request works on: list length for content lists, ids for thumbnail lists. */
   items: number;
+  /** A model's own realistic figure for this request (profile `serviceMsOverrides`). */
+  realisticMs?: number | undefined;
 }
 
 const STATUS_READ_MS = 20;
@@ -42,6 +44,10 @@ const FIXED_MS: Record<string, number> = {
   change_favorite: WRITE_MS,
   set_artmode_status: WRITE_MS,
   set_slideshow_status: WRITE_MS,
+  send_image: WRITE_MS,
+  delete_image_list: WRITE_MS,
+  // One item on the old single-thumbnail path (§4.2).
+  get_thumbnail: THUMBNAIL_LIST_BASE_MS + THUMBNAIL_LIST_MS_PER_ITEM,
 };
 
 function realisticMs(input: ServiceTimeInput): number {
@@ -60,7 +66,7 @@ function realisticMs(input: ServiceTimeInput): number {
 export function serviceTimeMs(input: ServiceTimeInput, mode: LatencyMode, scale: number): number {
   if (mode === 'none') return 0;
 
-  const base = realisticMs(input);
+  const base = input.realisticMs ?? realisticMs(input);
   const modeMs = mode === 'fast' ? base / FAST_DIVISOR : base;
 
   return Math.max(0, Math.round(modeMs * scale));

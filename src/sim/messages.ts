@@ -90,14 +90,49 @@ export function d2dMessage(inner: Record<string, unknown>, hostId: string, profi
   return { data: tvJson(inner, profile), event: 'd2d_service_message', from: hostId };
 }
 
-/** Correlation fields a reply echoes: `request_id` on 4.x, plus `id` where the profile says so. */
+/**
+ * Correlation fields a reply echoes: `request_id` from 4.x on, `id` where the profile says so.
+ * Old firmware knows only `id` (TAV-PR108), so a `request_id`-only client cannot match there.
+ */
 export function echoFields(
   request: { id?: string | undefined; request_id?: string | undefined },
   profile: SimProfile,
 ): Record<string, string> {
   const fields: Record<string, string> = {};
-  if (request.request_id !== undefined) fields.request_id = request.request_id;
+  const old = profile.generation === '0.97' || profile.generation === '2.x';
+  if (request.request_id !== undefined && !old) fields.request_id = request.request_id;
   if (profile.echoId && request.id !== undefined) fields.id = request.id;
 
   return fields;
+}
+
+/** Reply names of old firmware (0.97, 2.x), §3.4 table; 4.x+ answer with the request name. */
+const OLD_REPLY_NAMES: Record<string, string> = {
+  get_artmode_status: 'artmode_status',
+  get_current_artwork: 'current_artwork',
+  get_content_list: 'content_list',
+  get_thumbnail: 'thumbnail',
+  get_thumbnail_list: 'thumbnail',
+  get_auto_rotation_status: 'auto_rotation_status',
+  get_brightness: 'brightness',
+  get_color_temperature: 'color_temperature',
+  get_api_version: 'api_version',
+};
+
+/** Broadcast names of old firmware (§3.4 table). */
+const OLD_BROADCAST_NAMES: Record<string, string> = {
+  slideshow_changed: 'auto_rotation_changed',
+  slideshow_image_changed: 'auto_rotation_image_changed',
+};
+
+export function isOldGeneration(profile: SimProfile): boolean {
+  return profile.generation === '0.97' || profile.generation === '2.x';
+}
+
+export function replyEventName(request: string, profile: SimProfile): string {
+  return isOldGeneration(profile) ? (OLD_REPLY_NAMES[request] ?? request) : request;
+}
+
+export function broadcastEventName(event: string, profile: SimProfile): string {
+  return isOldGeneration(profile) ? (OLD_BROADCAST_NAMES[event] ?? event) : event;
 }

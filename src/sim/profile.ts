@@ -98,6 +98,8 @@ export interface SimProfile {
   d2dAcceptTimeoutMs: number;
   /** `get_device_info` reply fields (LOG22, DEC). */
   deviceInfo: Record<string, string | number>;
+  /** Realistic service times (ms) this model is known to differ on, by request (§7 table). */
+  serviceMsOverrides: Readonly<Record<string, number>>;
   /** Failure switches this model shows out of the box (e.g. the 2020/2021 scheduled drops). */
   defaultSwitches: Partial<SimSwitches>;
 }
@@ -157,6 +159,7 @@ export const PROFILE_2022_4X: SimProfile = {
   pingIntervalMs: 10_000,
   d2dAcceptTimeoutMs: 10_000,
   deviceInfo: DEVICE_INFO,
+  serviceMsOverrides: {},
   defaultSwitches: {},
 };
 
@@ -229,6 +232,8 @@ export const PROFILE_2024_4X: SimProfile = {
   brightnessMax: 50,
   d2dSecured: true,
   standbyArtSocket: 'keep',
+  // FAB#264: `get_current_artwork` took ~0.9 s on a 2024 set.
+  serviceMsOverrides: { get_current_artwork: 900 },
 };
 
 /** 2025 sets (LS03F, art app 3.50.x), art API 5.x (DEC, FAB `ART_APP_3.50.106.md`). */

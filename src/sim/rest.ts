@@ -1,4 +1,4 @@
-import type { PowerState } from './frame-model.js';
+import type { FrameModel, PowerState } from './frame-model.js';
 import type { SimProfile } from './profile.js';
 
 export interface DeviceInfoInput {
@@ -75,4 +75,18 @@ export function deviceInfoBody(input: DeviceInfoInput): Record<string, unknown> 
     uri: `${input.scheme}://${host}:${input.port}/api/v2/`,
     version: profile.restVersion,
   };
+}
+
+/**
+ * What REST says about power (§6.1): nothing when off, `standby`, `on` in TV or art mode, and
+ * `standby` in art mode on 2025 sets (XW#185).
+ */
+export function restPowerState(
+  model: FrameModel,
+  profile: SimProfile,
+): Exclude<PowerState, 'off'> | undefined {
+  if (model.power === 'off') return undefined;
+  if (model.power === 'on' && model.artMode === 'on' && profile.restStandbyInArt) return 'standby';
+
+  return model.power;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { LatencyMode } from './latency.js';
-import type { SimProfile } from './profile.js';
+import type { ProfileName, SimProfile } from './profile.js';
+import type { SimSwitches } from './switches.js';
 
 export interface SimOptions {
   /** Generated catalogue size; default 524. */
@@ -19,8 +20,20 @@ export interface SimOptions {
   seed?: number;
   /** `wifiMac` in REST; default '02:00:00:00:00:0A'. */
   mac?: string;
-  /** Firmware behaviour overrides on top of the 2022–2023 4.x profile. */
+  /** Model profile to start from (see profile.ts); default '2022' (art API 4.x). */
+  profileName?: ProfileName;
+  /** Firmware behaviour overrides on top of the named profile. */
   profile?: Partial<SimProfile>;
+  /** Pairing and failure switches on top of the profile's defaults (see switches.ts). */
+  switches?: Partial<SimSwitches>;
+  /** Art Store items (`SAM-S####`) added after the uploads; default 0. */
+  storeArtworks?: number;
+  /** UDP port for Wake-on-LAN magic packets (the TV's 9); default 0 (ephemeral). */
+  wolPort?: number;
+  /** How long a slideshow "minute" lasts, so tests can see ticks; default 60000. */
+  slideshowMinuteMs?: number;
+  /** Port of the loopback HTTP control API; undefined (default) = no control API. */
+  controlPort?: number;
   /** The simulator's own logs (component 'sim'); default silent. */
   logger?: Logger;
 }
@@ -38,6 +51,12 @@ export interface SimCounters {
   requests: Record<string, number>;
   /** Thumbnail records written on d2d sockets. */
   thumbnailsSent: number;
+  /** Art connections refused: churn guard, handshakes that never complete (§7 Q1, Q10). */
+  refusedConnections: number;
+  /** Bytes the TV wrote: channel frames and d2d records. */
+  bytesSent: number;
+  /** Wake-on-LAN magic packets for our MAC. */
+  wolPackets: number;
   /** Sum of service times of the requests processed (a lower bound for benchmarks). */
   serviceMs: number;
 }
@@ -49,13 +68,28 @@ export interface SimState {
   matteId: string;
   slideshow: { value: string; categoryId: string; type: string };
   artworkCount: number;
+  /** `KEY_POWER` pressed and not released (OH#11284). */
+  powerKeyHeld: boolean;
+  /** A Wake-on-LAN boot is under way. */
+  booting: boolean;
 }
+
+/** Where `loadCatalogue` takes artworks from. */
+export type CatalogueSource =
+  | { kind: 'generated'; artworks: number; seed?: number; storeArtworks?: number }
+  | { kind: 'folder'; path: string };
 
 export interface SimulatedFrame {
   readonly host: string;
   readonly plainPort: number;
   readonly securePort: number;
   readonly mac: string;
+  /** UDP port listening for Wake-on-LAN. */
+  readonly wolPort: number;
+  /** Port of the HTTP control API, when one was asked for. */
+  readonly controlPort: number | undefined;
+  /** The effective profile (named profile plus overrides). */
+  readonly profile: SimProfile;
   counters(): SimCounters;
   resetCounters(): void;
   state(): SimState;
@@ -74,6 +108,16 @@ export interface SimulatedFrame {
   dropArtConnections(): void;
   /** off: refuse/close everything, REST silent; standby: `go_to_standby`; on: `wakeup`. */
   setPower(power: 'on' | 'standby' | 'off'): void;
+  /** Current pairing and failure switches. */
+  switches(): SimSwitches;
+  /** Flips switches at run time; periodic drops are re-armed. */
+  setSwitches(patch: Partial<SimSwitches>): void;
+  /** Replaces the catalogue; resolves with the number of artworks. */
+  loadCatalogue(source: CatalogueSource): Promise<number>;
+  /** The panel sleeps on its motion timer: `go_to_standby` while still on (§5). */
+  sleepPanel(): void;
+  /** The TV forgets its pairings; old tokens get the profile's `revokedTokenReply`. */
+  revokeTokens(): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +129,9 @@ export function emptyCounters(): SimCounters {
     artConnectionsDropped: 0,
     requests: {},
     thumbnailsSent: 0,
+    refusedConnections: 0,
+    bytesSent: 0,
+    wolPackets: 0,
     serviceMs: 0,
   };
 }

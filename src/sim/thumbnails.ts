@@ -46,6 +46,11 @@ function thumbnailSvg(artwork: Artwork, width: number, height: number): string {
 export class ThumbnailStore {
   private readonly cache = new Map<string, Promise<Buffer>>();
 
+  /** Forgets every thumbnail (a new catalogue may reuse content ids). */
+  clear(): void {
+    this.cache.clear();
+  }
+
   jpegOf(artwork: Artwork): Promise<Buffer> {
     const cached = this.cache.get(artwork.contentId);
     if (cached) return cached;
@@ -55,7 +60,9 @@ export class ThumbnailStore {
     const image =
       source === undefined
         ? sharp(Buffer.from(thumbnailSvg(artwork, width, height)))
-        : sharp(source).rotate().resize(LONG_SIDE_PX, LONG_SIDE_PX, { fit: 'inside' });
+        : sharp(source)
+            .rotate()
+            .resize(LONG_SIDE_PX, LONG_SIDE_PX, { fit: 'inside', withoutEnlargement: true });
     const made = image.jpeg({ quality: 80 }).toBuffer();
     this.cache.set(artwork.contentId, made);
     made.catch(() => this.cache.delete(artwork.contentId));

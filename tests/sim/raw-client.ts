@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 
 export type Json = Record<string, unknown>;
@@ -49,13 +50,19 @@ export function channelUrl(
 
 export class RawClient {
   readonly frames: Frame[] = [];
+  /** Binary messages (0.97 in-band thumbnails, §4.5). */
+  readonly binaries: Buffer[] = [];
   closeCode: number | undefined;
   private waiters: Array<() => void> = [];
   private readonly closed: Promise<void>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary) {
+        this.binaries.push(Buffer.isBuffer(data) ? data : Buffer.from(data.toString()));
+        this.notify();
+        return;
+      }
       const text = data.toString();
       this.frames.push({ text, message: asObject(JSON.parse(text)) });
       this.notify();
@@ -83,8 +90,9 @@ export class RawClient {
 
   /** Sends an art request; `data` is what goes into the JSON string. Returns the request id. */
   request(request: string, params: Json = {}): string {
+    // Same fresh UUID as `id` (old firmware echoes it) and `request_id` (new firmware), §3.1.
     const requestId = randomUUID();
-    this.sendData(JSON.stringify({ request, ...params, request_id: requestId }));
+    this.sendData(JSON.stringify({ request, ...params, id: requestId, request_id: requestId }));
 
     return requestId;
   }
@@ -98,6 +106,24 @@ export class RawClient {
 
   send(message: Json): void {
     this.ws.send(JSON.stringify(message));
+  }
+
+  /** Resolves once `check` holds (checked on every message), or rejects after the timeout. */
+  waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onChange = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((waiter) => waiter !== onChange);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== onChange);
+        reject(new Error('timed out waiting for a condition'));
+      }, timeoutMs);
+      this.waiters.push(onChange);
+      onChange();
+    });
   }
 
   /** Resolves with the first frame (already received or future) that matches. */
@@ -175,8 +201,11 @@ function d2dInner(frame: Frame): Json | undefined {
   return innerOf(frame);
 }
 
+/** `request_id` (new firmware), else `id` (old firmware), §3.2. */
 export function innerRequestId(frame: Frame): unknown {
-  return d2dInner(frame)?.request_id;
+  const inner = d2dInner(frame);
+
+  return inner?.request_id ?? inner?.id;
 }
 
 export function innerEvent(frame: Frame): unknown {
@@ -206,10 +235,67 @@ export interface ThumbnailRecord {
   bytes: Buffer;
 }
 
-/** Reads a whole d2d thumbnail stream until the TV closes it (§4.2). */
-export function readThumbnailStream(ip: string, port: number): Promise<ThumbnailRecord[]> {
+/** Opens the d2d socket of a `conn_info`, in TLS iff `secured` (§4.1, §4.4). */
+export function connectD2d(ip: string, port: number, secured = false): net.Socket {
+  return secured
+    ? tls.connect({ host: ip, port, rejectUnauthorized: false })
+    : net.connect(port, ip);
+}
+
+/** Parses `conn_info` (a JSON string, §4.1) from an art reply. */
+export function connInfoOf(reply: Json): {
+  ip: string;
+  port: number;
+  key: string;
+  secured: boolean;
+} {
+  const info = asObject(JSON.parse(String(reply.conn_info)));
+
+  return {
+    ip: String(info.ip),
+    port: Number(info.port),
+    key: String(info.key),
+    secured: info.secured === true,
+  };
+}
+
+/** Writes one upload on a d2d socket: uint32 BE header length, JSON header, bytes (§4.3). */
+export function writeUpload(
+  info: { ip: string; port: number; key: string; secured: boolean },
+  bytes: Buffer,
+  options: { fileLength?: number; key?: string } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, ip);
+    const socket = connectD2d(info.ip, info.port, info.secured);
+    const header = Buffer.from(
+      JSON.stringify({
+        num: 0,
+        total: 1,
+        fileLength: options.fileLength ?? bytes.length,
+        fileName: 'dummy',
+        fileType: 'jpg',
+        secKey: options.key ?? info.key,
+        version: '0.0.1',
+      }),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(header.length, 0);
+    socket.on('error', reject);
+    socket.once(info.secured ? 'secureConnect' : 'connect', () => {
+      socket.end(Buffer.concat([length, header, bytes]));
+    });
+    socket.on('close', () => resolve());
+  });
+}
+
+/** Reads a whole d2d thumbnail stream until the TV closes it (§4.2). */
+export function readThumbnailStream(
+  ip: string,
+  port: number,
+  secured = false,
+): Promise<ThumbnailRecord[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connectD2d(ip, port, secured);
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', reject);

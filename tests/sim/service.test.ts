@@ -78,6 +78,9 @@ describe('simulated frame request service', () => {
       artConnectionsDropped: 0,
       requests: {},
       thumbnailsSent: 0,
+      refusedConnections: 0,
+      bytesSent: 0,
+      wolPackets: 0,
       serviceMs: 0,
     });
   });
