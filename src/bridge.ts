@@ -1,6 +1,7 @@
 import type { BridgeHealth, HealthSource } from './health.js';
 import type { Logger } from './log.js';
 import { MqttBridgeClient } from './mqtt/client.js';
+import type { DiscoveryMode } from './mqtt/discovery.js';
 import { syncDiscovery } from './mqtt/discovery-sync.js';
 import { createTopics, type Topics } from './mqtt/topics.js';
 import type { AiSettings } from './session/descriptions.js';
@@ -14,8 +15,18 @@ export interface BridgeOptions {
     baseTopic: string;
     discoveryPrefix: string;
     haStatusTopic: string;
+    /** Device-based discovery (default) or one message per entity for HA before 2024.11. */
+    discoveryMode?: DiscoveryMode;
   };
-  tvs: Array<{ id: string; name: string; host: string; port: number; secure: boolean }>;
+  tvs: Array<{
+    id: string;
+    name: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    /** For Wake-on-LAN (the wake button). */
+    mac?: string | undefined;
+  }>;
   dataDir: string;
   version: string;
   thumbnails: { maxWidthPx: number; chunkTargetMs: number };
@@ -24,7 +35,7 @@ export interface BridgeOptions {
   /** Delay before answering Home Assistant's birth message; random 1–3 s by default. */
   haBirthDelayMs?: () => number;
   /** Per-session tuning (tests shorten timeouts). */
-  session?: Pick<TvSessionOptions, 'userDeadlineMs' | 'connection' | 'thumbnailTimeoutMs'>;
+  session?: Pick<TvSessionOptions, 'userDeadlineMs' | 'connection' | 'thumbnailTimeoutMs' | 'wake'>;
 }
 
 /**
@@ -67,6 +78,7 @@ export class Bridge implements HealthSource {
             version: options.version,
             thumbnails: options.thumbnails,
             ai: options.ai ?? null,
+            discoveryMode: options.mqtt.discoveryMode ?? 'device',
             ...options.session,
           },
           { mqtt: this.mqtt, topics, logger: deps.logger },
@@ -129,11 +141,11 @@ export class Bridge implements HealthSource {
     try {
       await syncDiscovery(
         this.mqtt,
-        () => this.sessions.map((s) => s.discoveryMessage()),
+        () => this.sessions.flatMap((s) => s.discoveryMessages()),
         { topics: this.topics },
         { logger: this.log },
       );
-      for (const session of this.sessions) session.discoveryPublished(session.discoveryMessage());
+      for (const session of this.sessions) session.discoveryPublished(session.discoveryMessages());
     } catch (err) {
       this.log.warn({ err }, 'discovery publish failed');
     }

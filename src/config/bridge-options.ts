@@ -11,6 +11,7 @@ export function bridgeOptionsFrom(config: Config, version: string): BridgeOption
       baseTopic: config.mqtt.base_topic,
       discoveryPrefix: config.mqtt.discovery_prefix,
       haStatusTopic: config.mqtt.ha_status_topic,
+      discoveryMode: config.mqtt.discovery_mode,
     },
     tvs: config.tvs.map((tv) => ({
       id: tv.id,
@@ -18,6 +19,7 @@ export function bridgeOptionsFrom(config: Config, version: string): BridgeOption
       host: tv.host,
       port: tv.port,
       secure: tv.secure,
+      mac: tv.mac,
     })),
     dataDir: config.data_dir,
     version,

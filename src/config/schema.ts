@@ -64,6 +64,11 @@ export const configSchema = z.object({
       base_topic: topicPath.default('docent'),
       discovery_prefix: topicPath.default('homeassistant'),
       ha_status_topic: topicPath.default('homeassistant/status'),
+      /**
+       * `device`: one discovery message per TV (HA 2024.11+). `component`: one per entity, for
+       * older HA; the unique ids are the same, so switching keeps entity settings.
+       */
+      discovery_mode: z.enum(['device', 'component']).default('device'),
     })
     .prefault({}),
   tvs: z

@@ -42,6 +42,7 @@ const onOff = z.union(
 const slideshowValue = z.union(
   [
     z.literal(['off', 'OFF', 'Off']).transform((): 'off' => 'off'),
+    z.literal(['on', 'ON', 'On']).transform((): 'on' => 'on'),
     z.number().int().min(1).max(10_080),
     z
       .string()
@@ -49,7 +50,7 @@ const slideshowValue = z.union(
       .transform(Number)
       .pipe(z.number().int().min(1).max(10_080)),
   ],
-  { error: "must be 'off' or a whole number of minutes from 1 to 10080" },
+  { error: "must be 'off', 'on' or a whole number of minutes from 1 to 10080" },
 );
 
 const ACTIONS = [
@@ -60,7 +61,22 @@ const ACTIONS = [
   'refresh',
   'sync_thumbnails',
   'describe',
+  'next',
+  'previous',
+  'shuffle',
+  'wake',
+  'search',
+  'browse_filter',
+  'browse_pick',
+  'show_pick',
+  'brightness',
+  'color_temperature',
+  'photo_filter',
+  'favourite',
 ];
+
+/** Longest search text; also the `max` of the search `text` entity (HA's ceiling is 255). */
+export const MAX_SEARCH_CHARS = 64;
 
 const wireSchema = z.discriminatedUnion(
   'action',
@@ -81,7 +97,8 @@ const wireSchema = z.discriminatedUnion(
     z.strictObject({
       action: z.literal('slideshow'),
       id: commandId,
-      value: slideshowValue,
+      // Absent: keep the interval (or `off`) the TV has, e.g. when only `shuffle` changes.
+      value: slideshowValue.optional(),
       category_id: tvId(64).optional(),
       shuffle: z.boolean().optional(),
     }),
@@ -90,6 +107,45 @@ const wireSchema = z.discriminatedUnion(
     z.strictObject({
       action: z.literal('describe'),
       id: commandId,
+      content_id: tvId(128).optional(),
+    }),
+    z.strictObject({ action: z.literal('next'), id: commandId }),
+    z.strictObject({ action: z.literal('previous'), id: commandId }),
+    z.strictObject({ action: z.literal('shuffle'), id: commandId }),
+    z.strictObject({ action: z.literal('wake'), id: commandId }),
+    z.strictObject({
+      action: z.literal('search'),
+      id: commandId,
+      // Empty clears the search. HA's text entity sends whatever the user typed.
+      query: z
+        .string()
+        .max(MAX_SEARCH_CHARS)
+        .refine((value) => !hasControlCharacters(value), 'must not contain control characters'),
+    }),
+    z.strictObject({ action: z.literal('browse_filter'), id: commandId, filter: tvId(64) }),
+    z.strictObject({ action: z.literal('browse_pick'), id: commandId, content_id: tvId(128) }),
+    z.strictObject({ action: z.literal('show_pick'), id: commandId }),
+    // The TV's own range (0–10 or 0–50, colour temperature around 0) is checked in tv/.
+    z.strictObject({
+      action: z.literal('brightness'),
+      id: commandId,
+      value: z.number().int().min(0).max(100),
+    }),
+    z.strictObject({
+      action: z.literal('color_temperature'),
+      id: commandId,
+      value: z.number().int().min(-100).max(100),
+    }),
+    z.strictObject({
+      action: z.literal('photo_filter'),
+      id: commandId,
+      filter_id: tvId(64),
+      content_id: tvId(128).optional(),
+    }),
+    z.strictObject({
+      action: z.literal('favourite'),
+      id: commandId,
+      on: onOff,
       content_id: tvId(128).optional(),
     }),
   ],
@@ -109,15 +165,38 @@ export type Command =
   | {
       action: 'slideshow';
       id: string | null;
-      /** `'off'`, or the interval in minutes. */
-      value: 'off' | number;
+      /**
+       * `'off'`, the interval in minutes, `'on'` (the last interval used, or 15 minutes), or
+       * null to keep what the TV has.
+       */
+      value: 'off' | 'on' | number | null;
       categoryId: string | null;
       shuffle: boolean | null;
     }
   | { action: 'refresh'; id: string | null }
   | { action: 'sync_thumbnails'; id: string | null }
   /** Describe an artwork with AI (the current one when `contentId` is null). */
-  | { action: 'describe'; id: string | null; contentId: string | null };
+  | { action: 'describe'; id: string | null; contentId: string | null }
+  /** Show the artwork after (or before) the current one, in catalogue order. */
+  | { action: 'next' | 'previous'; id: string | null }
+  /** Show a random artwork of the catalogue other than the current one. */
+  | { action: 'shuffle'; id: string | null }
+  /** Wake the TV from off or deep standby (Wake-on-LAN). */
+  | { action: 'wake'; id: string | null }
+  /** Narrow the artwork browser (and the artwork select's options) to ids matching `query`. */
+  | { action: 'search'; id: string | null; query: string }
+  /** Narrow the artwork browser to one filter: `all`, `favourites` or a category id. */
+  | { action: 'browse_filter'; id: string | null; filter: string }
+  /** Choose an artwork in the browser; its thumbnail becomes the preview image. */
+  | { action: 'browse_pick'; id: string | null; contentId: string }
+  /** Send the artwork chosen in the browser to the TV. */
+  | { action: 'show_pick'; id: string | null }
+  /** Art-mode brightness / colour temperature, within the range the TV reports. */
+  | { action: 'brightness' | 'color_temperature'; id: string | null; value: number }
+  /** Apply a photo filter to an artwork (the current one when `contentId` is null). */
+  | { action: 'photo_filter'; id: string | null; filterId: string; contentId: string | null }
+  /** Add an artwork to (or remove it from) the TV's favourites; the current one by default. */
+  | { action: 'favourite'; id: string | null; on: boolean; contentId: string | null };
 
 export type CommandAction = Command['action'];
 
@@ -167,7 +246,7 @@ function fromWire(wire: WireCommand): Command {
       return {
         action: 'slideshow',
         id,
-        value: wire.value,
+        value: wire.value ?? null,
         categoryId: wire.category_id ?? null,
         shuffle: wire.shuffle ?? null,
       };
@@ -177,6 +256,30 @@ function fromWire(wire: WireCommand): Command {
       return { action: 'sync_thumbnails', id };
     case 'describe':
       return { action: 'describe', id, contentId: wire.content_id ?? null };
+    case 'next':
+    case 'previous':
+    case 'shuffle':
+    case 'wake':
+    case 'show_pick':
+      return { action: wire.action, id };
+    case 'search':
+      return { action: 'search', id, query: wire.query.trim() };
+    case 'browse_filter':
+      return { action: 'browse_filter', id, filter: wire.filter };
+    case 'browse_pick':
+      return { action: 'browse_pick', id, contentId: wire.content_id };
+    case 'brightness':
+    case 'color_temperature':
+      return { action: wire.action, id, value: wire.value };
+    case 'photo_filter':
+      return {
+        action: 'photo_filter',
+        id,
+        filterId: wire.filter_id,
+        contentId: wire.content_id ?? null,
+      };
+    case 'favourite':
+      return { action: 'favourite', id, on: wire.on, contentId: wire.content_id ?? null };
   }
 }
 

@@ -17,8 +17,15 @@ export interface TvDescriptor {
   name: string;
   model: string | null;
   swVersion?: string | null;
-  /** Content ids offered by the artwork select. */
+  /**
+   * Content ids offered by the artwork select: bounded (the browser's matches plus the current
+   * artwork), never the whole catalogue, so the payload stays small at thousands of artworks.
+   */
   artworkOptions: string[];
+  /** Content ids offered by the browser select (the matches of search and filter, bounded). */
+  browseOptions?: string[];
+  /** Filters offered by the browser filter select (`all`, `favourites`, category ids). */
+  filterOptions?: string[];
   /** Matte ids offered by the matte select. */
   matteOptions: string[];
   /** Optional features; entities that need a missing one are not offered. */
@@ -28,6 +35,17 @@ export interface TvDescriptor {
 /** The entities this TV offers. */
 function entitiesFor(tv: TvDescriptor): EntitySpec[] {
   return ENTITIES.filter((spec) => spec.requires !== 'ai' || tv.features?.ai === true);
+}
+
+export type DiscoveryMode = 'device' | 'component';
+
+/** This TV's discovery messages in the chosen form (same unique ids either way). */
+export function buildDiscovery(
+  tv: TvDescriptor,
+  ctx: DiscoveryContext,
+  mode: DiscoveryMode,
+): DiscoveryMessage[] {
+  return mode === 'device' ? [buildDeviceDiscovery(tv, ctx)] : buildComponentDiscovery(tv, ctx);
 }
 
 export interface DiscoveryContext {
@@ -40,6 +58,13 @@ export interface DiscoveryMessage {
   topic: string;
   payload: Record<string, unknown>;
 }
+
+/**
+ * Docent's own ceiling for one discovery payload (HA sets none; brokers and HA's frontend pay
+ * for every byte, and a device payload is resent whole when one select's options change). The
+ * browser keeps select options bounded so a TV stays well under it at any catalogue size.
+ */
+export const DISCOVERY_PAYLOAD_BUDGET_BYTES = 24 * 1024;
 
 /** HA's limit on a state's length; a select option is a possible state (§2.12). */
 const MAX_OPTION_CHARS = 255;
@@ -109,6 +134,8 @@ function entityConfig(
   Object.assign(config, spec.fixed);
   if (spec.options === 'artwork') config.options = selectOptions(tv.artworkOptions);
   if (spec.options === 'matte') config.options = selectOptions(tv.matteOptions);
+  if (spec.options === 'browse') config.options = selectOptions(tv.browseOptions ?? []);
+  if (spec.options === 'filter') config.options = selectOptions(tv.filterOptions ?? ['all']);
 
   return config;
 }

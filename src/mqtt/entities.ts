@@ -6,12 +6,20 @@
  * parser whatever the source. States are read from the retained `docent/<tv>/state` JSON
  * (snake_case, written by the TV session) through `value_template`.
  */
+import { MAX_SEARCH_CHARS } from './commands.js';
 import type { TvTopics } from './topics.js';
 
-export type EntityPlatform = 'switch' | 'select' | 'binary_sensor' | 'sensor' | 'image' | 'button';
+export type EntityPlatform =
+  | 'switch'
+  | 'select'
+  | 'binary_sensor'
+  | 'sensor'
+  | 'image'
+  | 'button'
+  | 'text';
 
 /** The TV topics an entity may point at (the string-valued members of TvTopics). */
-export type TvTopicName = 'state' | 'command' | 'imageCurrent' | 'availability';
+export type TvTopicName = 'state' | 'command' | 'imageCurrent' | 'imagePreview' | 'availability';
 
 export interface EntitySpec {
   /** Stable key: part of `unique_id` (`docent_<tv>_<key>`). Never change it after release. */
@@ -30,13 +38,223 @@ export interface EntitySpec {
   needsTv: boolean;
   /** Discovery keys whose value is one of the TV's topics. */
   topics: Partial<Record<string, TvTopicName>>;
-  /** Fixed discovery keys: templates, payloads, content types. */
-  fixed: Record<string, string>;
+  /** Fixed discovery keys: templates, payloads, content types, units, text limits. */
+  fixed: Record<string, string | number>;
   /** Select options taken from the TV descriptor. */
-  options?: 'artwork' | 'matte';
+  options?: 'artwork' | 'matte' | 'browse' | 'filter';
   /** Offered only when the TV session has this feature (AI descriptions need an API key). */
   requires?: 'ai';
 }
+
+/** Buttons that act on the TV at once. */
+const CONTROL_ENTITIES: readonly EntitySpec[] = [
+  {
+    key: 'next_artwork',
+    platform: 'button',
+    name: 'Next artwork',
+    icon: 'mdi:skip-next',
+    needsTv: true,
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"next"}' },
+  },
+  {
+    key: 'previous_artwork',
+    platform: 'button',
+    name: 'Previous artwork',
+    icon: 'mdi:skip-previous',
+    needsTv: true,
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"previous"}' },
+  },
+  {
+    key: 'shuffle_artwork',
+    platform: 'button',
+    name: 'Shuffle artwork',
+    icon: 'mdi:shuffle-variant',
+    needsTv: true,
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"shuffle"}' },
+  },
+  {
+    // Needs only the bridge: waking is for when the TV is off (home-assistant.md §1.8).
+    key: 'wake',
+    platform: 'button',
+    name: 'Wake',
+    icon: 'mdi:power',
+    needsTv: false,
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"wake"}' },
+  },
+];
+
+/**
+ * Browsing a large catalogue in HA: the search text and the filter narrow the browser select
+ * and the artwork select (both bounded, see session/artwork-browser.ts); a pick shows its
+ * thumbnail in the preview image; "Show on TV" sends it.
+ */
+const BROWSER_ENTITIES: readonly EntitySpec[] = [
+  {
+    key: 'browse_search',
+    platform: 'text',
+    name: 'Artwork search',
+    icon: 'mdi:magnify',
+    needsTv: false,
+    topics: { state_topic: 'state', command_topic: 'command' },
+    fixed: {
+      value_template: '{{ value_json.browser.query }}',
+      command_template: '{"action":"search","query":{{ value | tojson }}}',
+      min: 0,
+      max: MAX_SEARCH_CHARS,
+      mode: 'text',
+    },
+  },
+  {
+    key: 'browse_filter',
+    platform: 'select',
+    name: 'Artwork filter',
+    icon: 'mdi:filter-variant',
+    needsTv: false,
+    topics: { state_topic: 'state', command_topic: 'command' },
+    fixed: {
+      value_template: '{{ value_json.browser.filter }}',
+      command_template: '{"action":"browse_filter","filter":{{ value | tojson }}}',
+    },
+    options: 'filter',
+  },
+  {
+    key: 'browse_pick',
+    platform: 'select',
+    name: 'Browse artwork',
+    icon: 'mdi:image-search',
+    needsTv: false,
+    topics: { state_topic: 'state', command_topic: 'command' },
+    fixed: {
+      value_template: '{{ value_json.browser.pick }}',
+      command_template: '{"action":"browse_pick","content_id":{{ value | tojson }}}',
+    },
+    options: 'browse',
+  },
+  {
+    key: 'browse_preview',
+    platform: 'image',
+    name: 'Artwork preview',
+    icon: 'mdi:image-search-outline',
+    needsTv: false,
+    topics: { image_topic: 'imagePreview' },
+    fixed: { content_type: 'image/jpeg' },
+  },
+  {
+    key: 'show_pick',
+    platform: 'button',
+    name: 'Show on TV',
+    icon: 'mdi:television-play',
+    needsTv: true,
+    topics: { command_topic: 'command' },
+    fixed: { payload_press: '{"action":"show_pick"}' },
+  },
+];
+
+/**
+ * Docent's own view of one TV (queues, sync, catalogue, errors): bridge availability only, so
+ * they stay readable while the TV is gone.
+ */
+const DIAGNOSTIC_ENTITIES: readonly EntitySpec[] = [
+  {
+    key: 'thumbnail_sync',
+    platform: 'sensor',
+    name: 'Thumbnail sync',
+    icon: 'mdi:progress-download',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    topics: { state_topic: 'state', json_attributes_topic: 'state' },
+    fixed: {
+      value_template:
+        '{{ ((100 * value_json.sync.done / value_json.sync.total) | round(0) | int) ' +
+        'if value_json.sync.total else 100 }}',
+      json_attributes_template: '{{ value_json.sync | tojson }}',
+      unit_of_measurement: '%',
+      state_class: 'measurement',
+    },
+  },
+  {
+    key: 'thumbnails_synced',
+    platform: 'sensor',
+    name: 'Thumbnails synced',
+    icon: 'mdi:image-multiple',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    topics: { state_topic: 'state' },
+    fixed: {
+      value_template: '{{ value_json.sync.done }}',
+      unit_of_measurement: 'thumbnails',
+      state_class: 'measurement',
+    },
+  },
+  {
+    key: 'thumbnails_failed',
+    platform: 'sensor',
+    name: 'Thumbnails failed',
+    icon: 'mdi:image-broken-variant',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    topics: { state_topic: 'state' },
+    fixed: {
+      value_template: '{{ value_json.sync.failed | default(0) }}',
+      unit_of_measurement: 'thumbnails',
+      state_class: 'measurement',
+    },
+  },
+  ...(
+    [
+      ['user', 'User queue'],
+      ['sync', 'Sync queue'],
+      ['background', 'Background queue'],
+    ] as const
+  ).map(
+    ([lane, name]): EntitySpec => ({
+      key: `queue_${lane}`,
+      platform: 'sensor',
+      name,
+      icon: 'mdi:tray-full',
+      entityCategory: 'diagnostic',
+      needsTv: false,
+      topics: { state_topic: 'state' },
+      fixed: {
+        value_template: `{{ value_json.queue.${lane} }}`,
+        unit_of_measurement: 'jobs',
+        state_class: 'measurement',
+      },
+    }),
+  ),
+  {
+    key: 'catalog_size',
+    platform: 'sensor',
+    name: 'Catalogue size',
+    icon: 'mdi:image-album',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    topics: { state_topic: 'state' },
+    fixed: {
+      value_template: '{{ value_json.catalog_size }}',
+      unit_of_measurement: 'artworks',
+      state_class: 'measurement',
+    },
+  },
+  {
+    key: 'last_error',
+    platform: 'sensor',
+    name: 'Last error',
+    icon: 'mdi:alert-circle-outline',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    topics: { state_topic: 'state', json_attributes_topic: 'state' },
+    fixed: {
+      // The code is short and stable; the message and time are attributes.
+      value_template: "{{ value_json.last_error.code if value_json.last_error else 'none' }}",
+      json_attributes_template: '{{ (value_json.last_error or {}) | tojson }}',
+    },
+  },
+];
 
 export const ENTITIES: readonly EntitySpec[] = [
   {
@@ -152,6 +370,9 @@ export const ENTITIES: readonly EntitySpec[] = [
     topics: { command_topic: 'command' },
     fixed: { payload_press: '{"action":"describe"}' },
   },
+  ...CONTROL_ENTITIES,
+  ...BROWSER_ENTITIES,
+  ...DIAGNOSTIC_ENTITIES,
 ];
 
 export function resolveTopic(topics: TvTopics, name: TvTopicName): string {
@@ -162,6 +383,8 @@ export function resolveTopic(topics: TvTopics, name: TvTopicName): string {
       return topics.command;
     case 'imageCurrent':
       return topics.imageCurrent;
+    case 'imagePreview':
+      return topics.imagePreview;
     case 'availability':
       return topics.availability;
   }

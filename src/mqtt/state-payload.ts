@@ -36,7 +36,13 @@ export const tvStatePayloadSchema = z.object({
     .object({ value: z.string(), category_id: z.string().nullable(), type: z.string().nullable() })
     .nullable(),
   queue: z.object({ user: z.number().int(), sync: z.number().int(), background: z.number().int() }),
-  sync: z.object({ done: z.number().int(), total: z.number().int(), running: z.boolean() }),
+  sync: z.object({
+    done: z.number().int(),
+    total: z.number().int(),
+    running: z.boolean(),
+    /** Thumbnails the TV would not give (the failed-thumbnails sensor). */
+    failed: z.number().int(),
+  }),
   catalog_size: z.number().int(),
   /** The last command or sync error, for the diagnostics sensor. */
   last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
@@ -45,6 +51,16 @@ export const tvStatePayloadSchema = z.object({
     .object({ summary: z.string().max(255) })
     .loose()
     .nullable(),
+  /**
+   * The HA artwork browser: search text (the text entity), filter and pick (selects), and how
+   * many artworks match (the select options hold at most the first 100).
+   */
+  browser: z.object({
+    query: z.string(),
+    filter: z.string(),
+    pick: z.string().nullable(),
+    matches: z.number().int(),
+  }),
   /** ISO 8601 with time zone. */
   updated_at: z.string(),
 });

@@ -23,6 +23,8 @@ export interface TvTopics {
   thumbnailFilter: string;
   /** Retained JPEG of what the TV shows. */
   imageCurrent: string;
+  /** Retained JPEG of the artwork chosen in the HA browser, before it is sent to the TV. */
+  imagePreview: string;
   /** Retained JSON description of one artwork (AI), `…/artwork/<content_id>/description`. */
   description(contentId: string): string;
   /** Device-based discovery config topic (HA ≥ 2024.11). */
@@ -97,6 +99,7 @@ function tvTopics(base: string, prefix: string, tv: string): TvTopics {
     thumbnail: (contentId) => `${root}/thumbnail/${sanitizeThumbnailId(contentId)}`,
     thumbnailFilter: `${root}/thumbnail/+`,
     imageCurrent: `${root}/image/current`,
+    imagePreview: `${root}/image/preview`,
     description: (contentId) => `${root}/artwork/${sanitizeThumbnailId(contentId)}/description`,
     discovery: `${prefix}/device/${nodeId}/config`,
     componentDiscovery: (platform, key) =>

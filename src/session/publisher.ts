@@ -2,8 +2,9 @@ import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
 import type { CommandResult } from '../mqtt/command-result.js';
 import {
-  buildDeviceDiscovery,
+  buildDiscovery,
   type DiscoveryMessage,
+  type DiscoveryMode,
   type TvDescriptor,
 } from '../mqtt/discovery.js';
 import type { Topics, TvTopics } from '../mqtt/topics.js';
@@ -18,7 +19,8 @@ export class TvPublisher {
   private readonly topics: TvTopics;
   /** content id → hash of the thumbnail last published in this process. */
   private readonly publishedThumbnails = new Map<string, string>();
-  private lastDiscovery: string | null = null;
+  /** Discovery topic → payload last published, so unchanged configs are not resent. */
+  private readonly lastDiscovery = new Map<string, string>();
 
   constructor(
     tvId: string,
@@ -26,6 +28,7 @@ export class TvPublisher {
       mqtt: MqttBridgeClient;
       topics: Topics;
       version: string;
+      discoveryMode: DiscoveryMode;
       logger: Logger;
     },
   ) {
@@ -36,22 +39,32 @@ export class TvPublisher {
     return this.topics;
   }
 
-  discoveryMessage(tv: TvDescriptor): DiscoveryMessage {
-    return buildDeviceDiscovery(tv, { topics: this.deps.topics, version: this.deps.version });
+  discoveryMessages(tv: TvDescriptor): DiscoveryMessage[] {
+    const ctx = { topics: this.deps.topics, version: this.deps.version };
+
+    return buildDiscovery(tv, ctx, this.deps.discoveryMode);
   }
 
-  noteDiscovery(message: DiscoveryMessage): void {
-    this.lastDiscovery = JSON.stringify(message.payload);
+  noteDiscovery(messages: readonly DiscoveryMessage[]): void {
+    for (const message of messages) {
+      this.lastDiscovery.set(message.topic, JSON.stringify(message.payload));
+    }
   }
 
-  /** Publishes this TV's discovery if it changed since it was last sent (e.g. new artworks). */
-  async discovery(message: DiscoveryMessage): Promise<void> {
-    const text = JSON.stringify(message.payload);
-    if (text === this.lastDiscovery) return;
-    if (!(await this.send(message.topic, text, true))) return;
+  /**
+   * Publishes those of this TV's discovery messages that changed since they were last sent (new
+   * artworks, a search narrowing the selects). Topics no longer wanted are cleared by the
+   * bridge's discovery sync, not here.
+   */
+  async discovery(messages: readonly DiscoveryMessage[]): Promise<void> {
+    for (const message of messages) {
+      const text = JSON.stringify(message.payload);
+      if (text === this.lastDiscovery.get(message.topic)) continue;
+      if (!(await this.send(message.topic, text, true))) return;
 
-    this.lastDiscovery = text;
-    this.deps.logger.debug({ topic: message.topic, bytes: text.length }, 'discovery published');
+      this.lastDiscovery.set(message.topic, text);
+      this.deps.logger.debug({ topic: message.topic, bytes: text.length }, 'discovery published');
+    }
   }
 
   async state(payload: Record<string, unknown>): Promise<void> {
@@ -98,6 +111,11 @@ export class TvPublisher {
 
   async currentImage(data: Buffer): Promise<void> {
     await this.send(this.topics.imageCurrent, data, true);
+  }
+
+  /** The artwork chosen in the browser; null empties the retained image. */
+  async previewImage(data: Buffer | null): Promise<void> {
+    await this.send(this.topics.imagePreview, data ?? '', true);
   }
 
   async result(result: CommandResult): Promise<void> {

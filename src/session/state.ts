@@ -1,6 +1,7 @@
 import type { TvStatePayload } from '../mqtt/state-payload.js';
 import type { Lane } from '../queue/types.js';
 import type { ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
+import type { BrowserView } from './artwork-browser.js';
 
 /** What one TV session knows, in Docent's words. Turned into the retained state JSON by `toStatePayload`. */
 export interface TvStateView {
@@ -15,6 +16,7 @@ export interface TvStateView {
   /** AI description of the current artwork (`summary` + attributes), when there is one. */
   description: ({ summary: string } & Record<string, unknown>) | null;
   currentTitle: { title: string; artist: string } | null;
+  browser: BrowserView;
 }
 
 /** `power` as far as the art channel can tell; the tri-state power model is TODO(#4). */
@@ -58,6 +60,7 @@ export function toStatePayload(view: TvStateView, now: Date): TvStatePayload {
     catalog_size: view.catalogSize,
     last_error: view.lastError,
     description: view.description,
+    browser: { ...view.browser },
     updated_at: now.toISOString(),
   };
 }

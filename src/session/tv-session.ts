@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Catalog } from '../catalog/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import { errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
-import { badCommandResult, type CommandResult, resultFromOutcome } from '../mqtt/command-result.js';
-import { type Command, parseCommand } from '../mqtt/commands.js';
-import type { DiscoveryMessage, TvDescriptor } from '../mqtt/discovery.js';
+import type { CommandResult } from '../mqtt/command-result.js';
+import type { DiscoveryMessage, DiscoveryMode, TvDescriptor } from '../mqtt/discovery.js';
 import type { Topics } from '../mqtt/topics.js';
 import { LaneScheduler } from '../queue/scheduler.js';
 import type { JobOutcome, JobSpec } from '../queue/types.js';
@@ -16,15 +14,25 @@ import { FrameConnection } from '../tv/connection.js';
 import { parseTvEvent, type TvEvent } from '../tv/events.js';
 import { FileTokenStore } from '../tv/token-store.js';
 import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
-import { jobForCommand, type TvCommand } from './command-jobs.js';
+import { BrowserFlow } from './browser-flow.js';
 import { type AiSettings, SessionDescriptions } from './descriptions.js';
 import { effectOf } from './event-effects.js';
+import { matteOptions } from './matte-options.js';
 import { TvPublisher } from './publisher.js';
+import { SessionCommands, type WakeSettings } from './session-commands.js';
 import { toStatePayload } from './state.js';
 import { ThumbnailFlow } from './thumbnail-flow.js';
 
 export interface TvSessionOptions {
-  tv: { id: string; name: string; host: string; port: number; secure: boolean };
+  tv: {
+    id: string;
+    name: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    /** For Wake-on-LAN; wake answers UNSUPPORTED without it. */
+    mac?: string | undefined;
+  };
   dataDir: string;
   version: string;
   thumbnails: { maxWidthPx: number; chunkTargetMs: number };
@@ -38,6 +46,10 @@ export interface TvSessionOptions {
   thumbnailTimeoutMs?: number;
   /** Artwork descriptions; off when absent. */
   ai?: AiSettings | null;
+  /** Device-based discovery (default) or one message per entity. */
+  discoveryMode?: DiscoveryMode;
+  /** Where Wake-on-LAN packets go (tests: the simulator's port); broadcast port 9 by default. */
+  wake?: Omit<WakeSettings, 'mac'>;
 }
 
 export interface TvSessionDeps {
@@ -63,6 +75,8 @@ export class TvSession {
   private readonly thumbnails: ThumbnailFlow;
   private readonly publisher: TvPublisher;
   private readonly descriptions: SessionDescriptions | null;
+  private readonly browser: BrowserFlow;
+  private readonly commands: SessionCommands;
   private catalog = new Catalog();
   private connectionState: ConnectionState = 'offline';
   private slideshow: SlideshowStatus | null = null;
@@ -110,6 +124,7 @@ export class TvSession {
       mqtt: deps.mqtt,
       topics: deps.topics,
       version: options.version,
+      discoveryMode: options.discoveryMode ?? 'device',
       logger: this.log.child({ component: 'mqtt' }),
     });
     this.descriptions = options.ai
@@ -141,6 +156,36 @@ export class TvSession {
         logger: this.log.child({ component: 'thumbnails' }),
       },
     );
+    this.browser = new BrowserFlow(
+      { thumbnailTimeoutMs: options.thumbnailTimeoutMs ?? 15_000 },
+      {
+        api: this.api,
+        scheduler: this.scheduler,
+        cache: this.cache,
+        publisher: this.publisher,
+        artworks: () => this.catalog.artworks(),
+        currentContentId: () => this.catalog.current()?.contentId ?? null,
+        onChanged: () => this.optionsChanged(),
+        logger: this.log.child({ component: 'mqtt' }),
+      },
+    );
+    this.commands = new SessionCommands(
+      { mac: tv.mac ?? null, ...options.wake },
+      {
+        scheduler: this.scheduler,
+        publisher: this.publisher,
+        browser: this.browser,
+        descriptions: this.descriptions,
+        api: this.api,
+        catalog: () => this.catalog,
+        userDeadlineMs: options.userDeadlineMs ?? 30_000,
+        refresh: () => this.refresh(),
+        syncThumbnails: () => this.startThumbnailSync(),
+        onSelected: (current) => this.setCurrent(current),
+        onError: (code, message) => this.noteError(code, message),
+        logger: this.log.child({ component: 'commands' }),
+      },
+    );
   }
 
   /** Cache first: what the data dir holds is published before the TV is asked anything. */
@@ -168,14 +213,14 @@ export class TvSession {
     this.connection.start();
   }
 
-  /** This TV's device discovery, as it should be now. */
-  discoveryMessage(): DiscoveryMessage {
-    return this.publisher.discoveryMessage(this.descriptor());
+  /** This TV's discovery messages (one device message by default), as they should be now. */
+  discoveryMessages(): DiscoveryMessage[] {
+    return this.publisher.discoveryMessages(this.descriptor());
   }
 
-  /** Told by the bridge after it published `discoveryMessage()` for every TV. */
-  discoveryPublished(message: DiscoveryMessage): void {
-    this.publisher.noteDiscovery(message);
+  /** Told by the bridge after it published `discoveryMessages()` for every TV. */
+  discoveryPublished(messages: readonly DiscoveryMessage[]): void {
+    this.publisher.noteDiscovery(messages);
   }
 
   /**
@@ -194,6 +239,7 @@ export class TvSession {
       if (data && hash) await this.publisher.thumbnail(contentId, data, hash);
     }
     await this.publishCurrentImage();
+    await this.browser.publishPreview();
   }
 
   /** Thumbnail sync progress, for the demo's progress line. */
@@ -202,18 +248,8 @@ export class TvSession {
   }
 
   /** Parses one payload from `docent/<tv>/command` and answers it with exactly one result. */
-  async handleCommand(payload: Buffer): Promise<CommandResult> {
-    const parsed = parseCommand(payload);
-    if (!parsed.ok) {
-      this.log.warn({ cmd_id: parsed.id, problem: parsed.error.message }, 'command rejected');
-      return this.finish(badCommandResult(parsed.id, parsed.error, new Date()));
-    }
-
-    // Commands from HA entities carry no id; one is made up so the result can be traced.
-    const command: Command = { ...parsed.command, id: parsed.command.id ?? randomUUID() };
-    const outcome = await this.runCommand(command);
-
-    return this.finish(resultFromOutcome(command, outcome, new Date()));
+  handleCommand(payload: Buffer): Promise<CommandResult> {
+    return this.commands.handle(payload);
   }
 
   /** Idempotent; undoes start() in reverse order. */
@@ -241,52 +277,10 @@ export class TvSession {
     this.log.info('tv session stopped');
   }
 
-  private async runCommand(command: Command): Promise<JobOutcome<unknown>> {
-    if (command.action === 'refresh') return this.refresh();
-    if (command.action === 'describe') return this.describe(command.contentId);
-    if (command.action === 'sync_thumbnails') {
-      this.startThumbnailSync();
-      return { status: 'ok', value: { started: true } };
-    }
-
-    return this.scheduler.enqueue(jobForCommand(command as TvCommand, this.commandDeps()));
-  }
-
-  /** AI work never enters the TV's lanes: it runs beside them, from thumbnails on disk. */
-  private async describe(contentId: string | null): Promise<JobOutcome<unknown>> {
-    if (!this.descriptions) {
-      return { status: 'error', code: 'AI_DISABLED', message: 'no OpenAI API key is configured' };
-    }
-    const target = contentId ?? this.catalog.current()?.contentId;
-    if (!target)
-      return { status: 'error', code: 'NO_CURRENT_ARTWORK', message: 'nothing to describe' };
-
-    try {
-      return { status: 'ok', value: await this.descriptions.describe(target) };
-    } catch (err) {
-      return { status: 'error', code: errorCode(err), message: errorMessage(err) };
-    }
-  }
-
-  private commandDeps() {
-    return {
-      api: this.api,
-      knownArtwork: (id: string) => (this.catalog.artworks().length ? this.catalog.has(id) : null),
-      currentContentId: () => this.catalog.current()?.contentId ?? null,
-      userDeadlineAt: () => Date.now() + (this.options.userDeadlineMs ?? 30_000),
-    };
-  }
-
-  private async finish(result: CommandResult): Promise<CommandResult> {
-    if (result.error) this.noteError(result.error.code, result.error.message);
-    this.log.info(
-      { cmd_id: result.id, action: result.action, status: result.status, error: result.error },
-      'command finished',
-    );
-    await this.publisher.result(result);
-    if (result.error) this.schedulePublishState();
-
-    return result;
+  /** Browser or current artwork changed: select options (discovery) and state follow. */
+  private optionsChanged(): void {
+    this.schedulePublishState();
+    void this.publisher.discovery(this.discoveryMessages());
   }
 
   private async subscribeCommands(): Promise<void> {
@@ -346,7 +340,7 @@ export class TvSession {
       }),
     ]);
     this.schedulePublishState();
-    await this.publisher.discovery(this.discoveryMessage());
+    await this.publisher.discovery(this.discoveryMessages());
     await this.saveCatalog();
 
     // A superseded read was replaced by a newer one of the same kind, which did the work.
@@ -369,6 +363,7 @@ export class TvSession {
     const fresh = await this.api.getContentList(undefined, { timeoutMs });
     const diff = this.catalog.replaceArtworks(fresh);
     for (const contentId of diff.removed) await this.thumbnails.remove(contentId);
+    this.browser.catalogueChanged();
     if (diff.added.length || diff.removed.length || diff.changed.length) {
       this.log.info(
         { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
@@ -392,6 +387,7 @@ export class TvSession {
     this.schedulePublishState();
     if (!changed) return;
 
+    this.optionsChanged();
     void this.publishCurrentImage();
     this.descriptions?.currentChanged(current.contentId);
   }
@@ -404,22 +400,14 @@ export class TvSession {
   // ---- publishing ---------------------------------------------------------------------------
 
   private descriptor(): TvDescriptor {
-    const mattes = this.catalog.mattes();
-    const matteOptions = mattes
-      ? [
-          'none',
-          ...mattes.types
-            .filter((t) => t !== 'none')
-            .flatMap((t) => mattes.colors.map((c) => `${t}_${c}`)),
-        ]
-      : ['none'];
-
     return {
       tvId: this.tvId,
       name: this.options.tv.name,
       model: null,
-      artworkOptions: this.catalog.artworks().map((a) => a.contentId),
-      matteOptions,
+      artworkOptions: this.browser.artworkOptions(),
+      browseOptions: this.browser.browseOptions(),
+      filterOptions: this.browser.filterOptions(),
+      matteOptions: matteOptions(this.catalog.mattes()),
       features: { ai: this.descriptions !== null },
     };
   }
@@ -446,6 +434,7 @@ export class TvSession {
         lastError: this.lastError,
         description: this.descriptions?.currentState() ?? null,
         currentTitle: this.descriptions?.currentTitle() ?? null,
+        browser: this.browser.view(),
       },
       new Date(),
     );

@@ -1,9 +1,17 @@
-import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DocentError } from '../errors.js';
-import { parseConnInfo, readThumbnailStream } from './d2d.js';
-import { TvRequestError, tvBadReply } from './errors.js';
-import { parseJson } from './protocol.js';
+import { type Logger, silentLogger } from '../log.js';
+import { ArtDeviceApi } from './art-api-device.js';
+import { ArtMattesApi } from './art-api-mattes.js';
+import { ArtSettingsApi } from './art-api-settings.js';
+import { ArtSlideshowApi, type SlideshowSettings } from './art-api-slideshow.js';
+import { ArtTransfersApi, type UploadedArtwork, type UploadOptions } from './art-api-transfers.js';
+import { type ArtChannel, ArtRequester, isErrorCode } from './art-requester.js';
+import { numberLike, onOffText, optionalText, parseNested, parseReply } from './art-schemas.js';
+import type { ArtGeneration } from './capabilities.js';
+import { TvCapabilities } from './capabilities.js';
+import { TvRequestError } from './errors.js';
+import { type MatteCatalog, type Orientation, orientationOf } from './mattes.js';
 import type {
   ArtEvent,
   Artwork,
@@ -13,37 +21,21 @@ import type {
   ThumbnailFile,
 } from './types.js';
 
-/** What FrameArtApi needs from a connection (FrameConnection provides it). */
-export interface ArtChannel {
-  request(
-    name: string,
-    params?: Record<string, unknown>,
-    opts?: { timeoutMs?: number },
-  ): Promise<Record<string, unknown>>;
-  on(event: 'event', listener: (event: ArtEvent) => void): unknown;
-  off(event: 'event', listener: (event: ArtEvent) => void): unknown;
-}
+export type { ArtDeviceInfo } from './art-api-device.js';
+export type { ArtModeSettings, RangeSetting } from './art-api-settings.js';
+export type { SlideshowSettings } from './art-api-slideshow.js';
+export type { UploadedArtwork, UploadOptions } from './art-api-transfers.js';
+export type { ArtChannel } from './art-requester.js';
+export type { MatteCatalog, MatteColor, Orientation } from './mattes.js';
 
-export interface SlideshowSettings {
-  /** `off`, or the interval in minutes (UI presets 3, 15, 60, 720, 1440, 10080; §3.5). */
-  value: 'off' | number;
-  categoryId: string;
-  shuffle: boolean;
+/** What `select_image` reports back (§3.5). */
+export interface SelectedArtwork {
+  contentId: string;
+  matteId: string | null;
+  portraitMatteId: string | null;
+  /** False when the TV selected without showing it (`show: false`, or not in art mode). */
+  isShown: boolean | null;
 }
-
-/** Widths, heights and similar arrive as numbers or numeric strings (§3.7, samsungtvws seq 12). */
-const numberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .transform(Number),
-]);
-/** Optional text the TV sends as `""` when unset (thread-snippets seq 7). */
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
 
 const contentItemSchema = z.looseObject({
   content_id: z.string().min(1),
@@ -55,7 +47,6 @@ const contentItemSchema = z.looseObject({
   image_date: optionalText,
   content_type: optionalText,
 });
-
 const currentArtworkSchema = z.looseObject({
   content_id: z.string().min(1),
   category_id: optionalText,
@@ -63,71 +54,155 @@ const currentArtworkSchema = z.looseObject({
   portrait_matte_id: optionalText,
   content_type: optionalText,
 });
-
-const slideshowSchema = z.looseObject({
-  value: z.string(),
-  category_id: optionalText,
-  type: optionalText,
+const selectReplySchema = z.looseObject({
+  content_id: z.string().optional(),
+  matte_id: optionalText,
+  portrait_matte_id: optionalText,
+  is_shown: optionalText,
 });
-
-const artModeSchema = z.looseObject({ value: z.enum(['on', 'off']) });
+/**
+ * `value` `on`/`off`; 3.50.104 firmware also says `nav` (art UI open, not fullscreen), which
+ * Docent counts as on; some clients read a `status` field instead, so it is accepted too (§3.5).
+ */
+const artModeText = z
+  .string()
+  .transform((v) => (v.toLowerCase() === 'nav' ? 'on' : v))
+  .pipe(onOffText);
+const artModeSchema = z
+  .looseObject({ value: artModeText.optional(), status: artModeText.optional() })
+  .transform((r) => r.value ?? r.status)
+  .pipe(z.enum(['on', 'off']));
 const versionSchema = z.looseObject({ version: z.string().min(1) });
-const connInfoReplySchema = z.looseObject({ conn_info: z.unknown() });
-const matteListSchema = z.looseObject({
-  matte_type_list: z.string(),
-  matte_color_list: z.string(),
+const contentListReplySchema = z.looseObject({ content_list: z.unknown() });
+const filterListSchema = z.looseObject({ filter_list: z.unknown() });
+const filterItemsSchema = z.array(z.looseObject({ filter_id: z.string().min(1) }));
+const favouriteReplySchema = z.looseObject({
+  content_id: z.string().optional(),
+  status: onOffText.optional(),
 });
-const matteTypesSchema = z.array(z.looseObject({ matte_type: z.string() }));
-const matteColorsSchema = z.array(z.looseObject({ color: z.string() }));
-const contentListReplySchema = z.looseObject({ content_list: z.string() });
+const deleteReplySchema = z.looseObject({ content_id_list: z.unknown() });
+const deletedItemsSchema = z.array(z.looseObject({ content_id: z.string() }));
 
 /** A 2022 set took ~1.1 s for ~115 items; clients allow 4–15 s (frame-protocol.md §7). */
 const CONTENT_LIST_TIMEOUT_MS = 15_000;
 /** Short: 4.x sets stay silent on the request name they do not know (§3.3). */
 const VERSION_PROBE_TIMEOUT_MS = 2000;
+/** Recently-set categories repeat artworks listed elsewhere on 5.x (§3.5, §3.7). */
+const RECENTS_CATEGORIES = new Set(['MY-C0008', 'MY-C0009']);
+const MY_PHOTOS = 'MY-C0002';
+
+export interface FrameArtApiOptions {
+  /** Shared with the rest of Docent for this TV; a private in-memory one when absent. */
+  capabilities?: TvCapabilities;
+  logger?: Logger;
+}
 
 /**
- * Typed art requests over one connection. Every reply is parsed with zod; a reply that does
- * not fit rejects with TV_BAD_REPLY naming the request.
+ * Typed art requests over one connection (frame-protocol.md §3.5). Every reply is parsed with
+ * zod; a reply that does not fit rejects with TV_BAD_REPLY naming the request. Requests this TV
+ * is known not to support reject with TV_UNSUPPORTED before the TV is asked.
  */
 export class FrameArtApi {
-  constructor(private readonly channel: ArtChannel) {}
+  readonly capabilities: TvCapabilities;
+  /** Brightness, colour temperature, motion and sensor settings. */
+  readonly settings: ArtSettingsApi;
+  /** Device info, panel rotation, 5.x per-category mattes. */
+  readonly device: ArtDeviceApi;
+  private readonly requester: ArtRequester;
+  private readonly slideshow: ArtSlideshowApi;
+  private readonly transfers: ArtTransfersApi;
+  private readonly mattes: ArtMattesApi;
+  private readonly dimensions = new Map<string, Orientation>();
+  private detecting: Promise<ArtGeneration | null> | null = null;
 
-  /** `api_version` (4.x+), falling back to `get_api_version` (2.x), §3.4. */
+  constructor(
+    private readonly channel: ArtChannel,
+    options: FrameArtApiOptions = {},
+  ) {
+    const logger = options.logger ?? silentLogger();
+    this.capabilities = options.capabilities ?? new TvCapabilities({ logger });
+    this.requester = new ArtRequester(channel, this.capabilities, logger);
+    this.requester.beforeChoice = () => this.detectQuietly();
+    this.settings = new ArtSettingsApi(this.requester);
+    this.device = new ArtDeviceApi(this.requester);
+    this.mattes = new ArtMattesApi(this.requester);
+    this.slideshow = new ArtSlideshowApi(this.requester);
+    this.transfers = new ArtTransfersApi(this.requester, async () =>
+      (await this.getContentList(MY_PHOTOS)).map((a) => a.contentId),
+    );
+  }
+
+  /**
+   * Reads the API version once per instance and records it, so requests the generation lacks
+   * are not sent. Failures leave the generation to the model code (or unknown).
+   */
+  async detect(): Promise<ArtGeneration | null> {
+    this.detecting ??= this.getApiVersion().then(
+      () => this.capabilities.generation,
+      (err: unknown) => {
+        this.detecting = null;
+        if (isErrorCode(err, 'TV_NOT_READY') || isErrorCode(err, 'TV_DISCONNECTED')) {
+          throw err;
+        }
+
+        return this.capabilities.generation;
+      },
+    );
+
+    return this.detecting;
+  }
+
+  /** `api_version` (4.x+), falling back to `get_api_version` (old API), §3.4. */
   async getApiVersion(): Promise<string> {
-    try {
-      const reply = await this.channel.request(
-        'api_version',
-        {},
-        {
-          timeoutMs: VERSION_PROBE_TIMEOUT_MS,
-        },
-      );
+    const caps = this.capabilities;
+    for (const request of ['api_version', 'get_api_version']) {
+      if (!caps.isOffered(request) && caps.observed(request) !== null) {
+        continue;
+      }
+      try {
+        const reply = await this.channel.request(
+          request,
+          {},
+          { timeoutMs: VERSION_PROBE_TIMEOUT_MS },
+        );
+        const version = parseReply(request, versionSchema, reply).version;
+        caps.noteAnswered(request);
+        caps.setApiVersion(version);
 
-      return parseReply('api_version', versionSchema, reply).version;
-    } catch (err) {
-      if (!(err instanceof TvRequestError) && !isCode(err, 'TV_TIMEOUT')) {
-        throw err;
+        return version;
+      } catch (err) {
+        if (!(err instanceof TvRequestError) && !isErrorCode(err, 'TV_TIMEOUT')) {
+          throw err;
+        }
       }
     }
-    const reply = await this.channel.request('get_api_version');
 
-    return parseReply('get_api_version', versionSchema, reply).version;
+    throw new DocentError(
+      'TV_UNSUPPORTED',
+      'the TV answers neither api_version nor get_api_version',
+    );
   }
 
   async getArtModeStatus(): Promise<'on' | 'off'> {
-    const reply = await this.channel.request('get_artmode_status');
+    const reply = await this.requester.call('get_artmode_status');
 
-    return parseReply('get_artmode_status', artModeSchema, reply).value;
+    return parseReply('get_artmode_status', artModeSchema, reply);
   }
 
   /**
    * Sends `"on"`/`"off"` as strings (a boolean gets -7, §3.6). Confirmation is the direct reply
    * or the `art_mode_changed` broadcast, whichever comes first: 2020/2021 sets send only the
-   * broadcast and a 2024 set's reply trails it by up to ~13 s (§3.6, §7 Q5).
+   * broadcast and a 2024 set's reply trails it by up to ~13 s (§3.6, §7 Q5). 5.x never answers a
+   * redundant set, so the TV is asked for its state first when `checkFirst` is on.
    */
-  async setArtMode(on: boolean, opts: { timeoutMs?: number } = {}): Promise<void> {
+  async setArtMode(
+    on: boolean,
+    opts: { timeoutMs?: number; checkFirst?: boolean } = {},
+  ): Promise<void> {
     const value = on ? 'on' : 'off';
+    if (opts.checkFirst && (await this.getArtModeStatus()) === value) {
+      return;
+    }
     let onEvent: ((event: ArtEvent) => void) | null = null;
     const broadcast = new Promise<void>((resolve) => {
       onEvent = (event) => {
@@ -137,7 +212,14 @@ export class FrameArtApi {
       };
       this.channel.on('event', onEvent);
     });
-    const reply = this.channel.request('set_artmode_status', { value }, opts);
+    const reply = this.requester.call(
+      'set_artmode_status',
+      { value },
+      {
+        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+        latchSilence: false,
+      },
+    );
     // Once the broadcast confirmed the change, the reply's own fate no longer matters to
     // the caller; it still ends (reply or timeout) inside the connection, which logs it.
     reply.catch(() => undefined);
@@ -151,29 +233,45 @@ export class FrameArtApi {
     }
   }
 
-  /** `content_list` is a JSON string inside the reply (§3.5, §3.7). */
+  /**
+   * `content_list` is a JSON string inside the reply (§3.5, §3.7). An artwork listed twice (5.x
+   * puts recents, relabelled `MY-C0008`, in front of the unfiltered list) appears once, under
+   * its own category.
+   */
   async getContentList(categoryId?: string, opts: { timeoutMs?: number } = {}): Promise<Artwork[]> {
+    const request = 'get_content_list';
     const params = categoryId === undefined ? {} : { category_id: categoryId };
-    const reply = await this.channel.request('get_content_list', params, {
+    const reply = await this.requester.call(request, params, {
       timeoutMs: opts.timeoutMs ?? CONTENT_LIST_TIMEOUT_MS,
     });
-    const listText = parseReply('get_content_list', contentListReplySchema, reply).content_list;
-    const items = parseReply('get_content_list', z.array(contentItemSchema), parseJson(listText));
+    const listText = parseReply(request, contentListReplySchema, reply).content_list;
+    const items = parseNested(request, z.array(contentItemSchema), listText);
 
-    return items.map((item) => ({
-      contentId: item.content_id,
-      categoryId: item.category_id ?? categoryId ?? '',
-      width: item.width ?? null,
-      height: item.height ?? null,
-      matteId: item.matte_id,
-      portraitMatteId: item.portrait_matte_id,
-      imageDate: item.image_date,
-      contentType: item.content_type,
-    }));
+    const byId = new Map<string, Artwork>();
+    for (const item of items) {
+      const artwork = toArtwork(item, categoryId);
+      const seen = byId.get(artwork.contentId);
+      if (!seen || RECENTS_CATEGORIES.has(seen.categoryId)) {
+        byId.set(artwork.contentId, artwork);
+      }
+      const orientation = orientationOf(artwork.width, artwork.height);
+      if (orientation) {
+        this.dimensions.set(artwork.contentId, orientation);
+      }
+    }
+
+    return [...byId.values()];
+  }
+
+  /** Category ids that hold at least one artwork, from the unfiltered list. */
+  async getCategories(): Promise<string[]> {
+    const artworks = await this.getContentList();
+
+    return [...new Set(artworks.map((a) => a.categoryId).filter((c) => c !== ''))].sort();
   }
 
   async getCurrentArtwork(): Promise<CurrentArtwork> {
-    const reply = await this.channel.request('get_current_artwork');
+    const reply = await this.requester.call('get_current_artwork');
     const fields = parseReply('get_current_artwork', currentArtworkSchema, reply);
 
     return {
@@ -189,101 +287,166 @@ export class FrameArtApi {
   async selectImage(
     contentId: string,
     options: { show?: boolean; categoryId?: string | null } = {},
-  ): Promise<void> {
-    await this.channel.request('select_image', {
+  ): Promise<SelectedArtwork> {
+    const reply = await this.requester.call('select_image', {
       content_id: contentId,
       category_id: options.categoryId ?? null,
       show: options.show ?? true,
     });
+    const fields = parseReply('select_image', selectReplySchema, reply);
+
+    return {
+      contentId: fields.content_id ?? contentId,
+      matteId: fields.matte_id,
+      portraitMatteId: fields.portrait_matte_id,
+      isShown: fields.is_shown === null ? null : fields.is_shown.toLowerCase() === 'yes',
+    };
   }
 
-  async getMatteList(): Promise<MatteOptions> {
-    // TODO(#2): 0.97 sets (2019) answer with one `matte_list` field instead (§3.5); parse it
-    // when that profile is supported.
-    const reply = await this.channel.request('get_matte_list');
-    const lists = parseReply('get_matte_list', matteListSchema, reply);
-    const types = parseReply('get_matte_list', matteTypesSchema, parseJson(lists.matte_type_list));
-    const colors = parseReply(
-      'get_matte_list',
-      matteColorsSchema,
-      parseJson(lists.matte_color_list),
-    );
-
-    return { types: types.map((t) => t.matte_type), colors: colors.map((c) => c.color) };
-  }
-
-  /** A matte that does not suit the image size is refused with -7 (§3.5, NW#7). */
-  async changeMatte(contentId: string, matteId: string, portraitMatteId?: string): Promise<void> {
-    const params: Record<string, unknown> = { content_id: contentId, matte_id: matteId };
-    if (portraitMatteId !== undefined) {
-      params.portrait_matte_id = portraitMatteId;
+  /** Deletes artworks; resolves with the ids the TV echoed as deleted (XW compares, §3.5). */
+  async deleteArtworks(contentIds: string[]): Promise<string[]> {
+    if (contentIds.length === 0) {
+      return [];
+    }
+    const request = 'delete_image_list';
+    const reply = await this.requester.call(request, {
+      content_id_list: contentIds.map((id) => ({ content_id: id })),
+    });
+    const echoed = parseNested(
+      request,
+      deletedItemsSchema,
+      parseReply(request, deleteReplySchema, reply).content_id_list,
+    ).map((item) => item.content_id);
+    for (const id of echoed) {
+      this.dimensions.delete(id);
     }
 
-    await this.channel.request('change_matte', params);
+    return echoed;
   }
 
-  async getSlideshowStatus(): Promise<SlideshowStatus> {
-    const reply = await this.channel.request('get_slideshow_status');
-
-    return toSlideshowStatus(parseReply('get_slideshow_status', slideshowSchema, reply));
-  }
-
-  async setSlideshowStatus(settings: SlideshowSettings): Promise<SlideshowStatus> {
-    const reply = await this.channel.request('set_slideshow_status', {
-      value: String(settings.value),
-      category_id: settings.categoryId,
-      sub_category_id: '',
-      type: settings.shuffle ? 'shuffleslideshow' : 'slideshow',
+  /** `change_favorite` with `"on"`/`"off"` (§3.5); resolves with the state the TV reports. */
+  async setFavourite(contentId: string, on: boolean): Promise<boolean> {
+    const reply = await this.requester.call('change_favorite', {
+      content_id: contentId,
+      status: on ? 'on' : 'off',
     });
+    const status = parseReply('change_favorite', favouriteReplySchema, reply).status;
 
-    return toSlideshowStatus(parseReply('set_slideshow_status', slideshowSchema, reply));
+    return (status ?? (on ? 'on' : 'off')) === 'on';
+  }
+
+  async getPhotoFilters(): Promise<string[]> {
+    const request = 'get_photo_filter_list';
+    const reply = await this.requester.call(request);
+    const items = parseNested(
+      request,
+      filterItemsSchema,
+      parseReply(request, filterListSchema, reply).filter_list,
+    );
+
+    return items.map((item) => item.filter_id);
+  }
+
+  /** Refuses a filter the TV did not list before asking it (-7 otherwise, §3.3). */
+  async applyPhotoFilter(contentId: string, filterId: string): Promise<void> {
+    const filters = await this.getPhotoFilters();
+    if (!filters.includes(filterId)) {
+      throw new DocentError(
+        'TV_INVALID_VALUE',
+        `photo filter ${filterId} is not offered by this TV`,
+      );
+    }
+
+    await this.requester.call('set_photo_filter', { content_id: contentId, filter_id: filterId });
+  }
+
+  /** Matte types and colour names (colour swatches: `getMatteCatalog`). */
+  async getMatteList(): Promise<MatteOptions> {
+    const catalog = await this.getMatteCatalog();
+
+    return { types: catalog.types, colors: catalog.colors.map((c) => c.id) };
+  }
+
+  /** Matte types, and colours with swatches where the TV sends them (§3.5). */
+  async getMatteCatalog(): Promise<MatteCatalog> {
+    return this.mattes.getCatalog();
   }
 
   /**
-   * `get_thumbnail_list`, then the d2d stream (§4.1, §4.2). `timeoutMs` bounds the request and,
-   * separately, the stream.
+   * Changes the landscape matte and, when given, the portrait matte (§3.5); combinations unfit
+   * for the image's orientation are refused with TV_MATTE_INVALID before asking (ArtMattesApi).
+   */
+  async changeMatte(
+    contentId: string,
+    matteId: string,
+    portraitMatteId?: string,
+    options: { orientation?: Orientation } = {},
+  ): Promise<void> {
+    const orientation = options.orientation ?? this.dimensions.get(contentId) ?? null;
+
+    await this.mattes.change(contentId, matteId, portraitMatteId, orientation);
+  }
+
+  /** Slideshow status; on old firmware read as auto-rotation (§3.4), detected once. */
+  async getSlideshowStatus(): Promise<SlideshowStatus> {
+    return this.slideshow.get();
+  }
+
+  async setSlideshowStatus(settings: SlideshowSettings): Promise<SlideshowStatus> {
+    return this.slideshow.set(settings);
+  }
+
+  /**
+   * Thumbnails over d2d or in-band (§4.2, §4.5), by whichever request this set supports.
+   * `timeoutMs` bounds each request and, separately, each stream.
    */
   async getThumbnails(
     contentIds: string[],
     options: { timeoutMs: number },
   ): Promise<ThumbnailFile[]> {
-    if (contentIds.length === 0) {
-      return [];
+    if (contentIds.length > 0) {
+      await this.requester.beforeChoice();
     }
 
-    const reply = await this.channel.request(
-      'get_thumbnail_list',
-      {
-        content_id_list: contentIds.map((id) => ({ content_id: id })),
-        conn_info: { d2d_mode: 'socket', connection_id: randomInt(0, 2 ** 32), id: randomUUID() },
-      },
-      { timeoutMs: options.timeoutMs },
-    );
-    const raw = parseReply('get_thumbnail_list', connInfoReplySchema, reply).conn_info;
-    let connInfo: ReturnType<typeof parseConnInfo>;
+    return this.transfers.getThumbnails(contentIds, options.timeoutMs);
+  }
+
+  async getThumbnail(contentId: string, options: { timeoutMs: number }): Promise<ThumbnailFile> {
+    const [file] = await this.getThumbnails([contentId], options);
+    if (!file) {
+      throw new DocentError('TV_BAD_REPLY', `no thumbnail for ${contentId}`);
+    }
+
+    return file;
+  }
+
+  /** See ArtTransfersApi.upload: success only on `image_added`, never a blind re-upload. */
+  async upload(image: Buffer, options: UploadOptions): Promise<UploadedArtwork> {
+    return this.transfers.upload(image, options);
+  }
+
+  /** Detection failures never block the request that triggered it. */
+  private async detectQuietly(): Promise<void> {
     try {
-      connInfo = parseConnInfo(raw);
-    } catch (err) {
-      throw tvBadReply('get_thumbnail_list', err);
+      await this.detect();
+    } catch {
+      // The request itself reports the connection problem.
     }
-
-    return readThumbnailStream(connInfo, { timeoutMs: options.timeoutMs });
   }
 }
 
-function parseReply<T extends z.ZodType>(request: string, schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw tvBadReply(request, parsed.error);
-  }
-
-  return parsed.data;
-}
-
-function toSlideshowStatus(fields: z.output<typeof slideshowSchema>): SlideshowStatus {
-  return { value: fields.value, categoryId: fields.category_id, type: fields.type };
-}
-
-function isCode(err: unknown, code: string): boolean {
-  return err instanceof DocentError && err.code === code;
+function toArtwork(
+  item: z.output<typeof contentItemSchema>,
+  categoryId: string | undefined,
+): Artwork {
+  return {
+    contentId: item.content_id,
+    categoryId: item.category_id ?? categoryId ?? '',
+    width: item.width ?? null,
+    height: item.height ?? null,
+    matteId: item.matte_id,
+    portraitMatteId: item.portrait_matte_id,
+    imageDate: item.image_date,
+    contentType: item.content_type,
+  };
 }

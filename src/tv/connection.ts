@@ -4,23 +4,32 @@ import WebSocket from 'ws';
 import { DocentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { ArtTokenPolicy } from './art-token-policy.js';
 import {
   type ConnectionSettings,
   type FrameConnectionDeps,
   type FrameConnectionEvents,
   type FrameConnectionOptions,
+  probeTimeoutMs,
+  reconnectBoundMs,
   resolveSettings,
 } from './connection-options.js';
-import { TvRequestError, tvDisconnected, tvNotReady, tvTimeout } from './errors.js';
-import {
-  type ArtMessageFrame,
-  buildArtChannelUrl,
-  type ChannelFrame,
-  decodeFrame,
-  encodeArtRequest,
-} from './protocol.js';
+import { TvRequestError, tvNotReady } from './errors.js';
+import { dispatchBinary, dispatchText, type FrameTargets } from './frame-dispatch.js';
+import { LivenessMonitor } from './liveness.js';
+import { buildArtChannelUrl } from './protocol.js';
 import { ReconnectTracker } from './reconnect-tracker.js';
-import { describeHandshakeStep, SocketSession } from './socket-session.js';
+import { type PairingState, RemoteControl } from './remote-control.js';
+import { RequestWire, type WireReply } from './request-wire.js';
+import { runHandshake, SocketSession } from './socket-session.js';
+import { nextReady, nextSettledState, wakeableDelay } from './state-waits.js';
+import {
+  type AttemptOutcome,
+  nextWaitState,
+  powerForWait,
+  SupervisionCounters,
+} from './supervision.js';
+import { loadTokenSafely, saveTokenSafely } from './token-store.js';
 import type { ConnectionState } from './types.js';
 
 export type {
@@ -28,21 +37,10 @@ export type {
   FrameConnectionEvents,
   FrameConnectionOptions,
 } from './connection-options.js';
+export type { PairingState } from './remote-control.js';
 
-interface PendingRequest {
-  name: string;
-  requestId: string;
-  settled: boolean;
-  resolve(fields: Record<string, unknown>): void;
-  reject(err: Error): void;
-}
-
-/** The `ready`-less handshake (§2.3 "some 2024 sets") is proven with one cheap request. */
+/** The `ready`-less handshake (§2.3 "some 2024 sets") and liveness use one cheap request. */
 const PROBE_REQUEST = 'get_artmode_status';
-/** Capability probes use a short timeout (FAB uses 1 s, §7 Q4); this one is capped at 2 s. */
-const MAX_PROBE_TIMEOUT_MS = 2000;
-/** Ids of requests that timed out, kept to tell a late reply from a stray one in the logs. */
-const LATE_ID_MEMORY = 32;
 
 /**
  * The one supervised art-channel socket per TV (architecture.md rule 1).
@@ -51,8 +49,10 @@ const LATE_ID_MEMORY = 32;
  *   and open/close run under a mutex.
  * - Requests are never pipelined (frame-protocol.md §3.2, §7 Q3): one on the wire at a time,
  *   each bounded by a timeout, each settled exactly once.
- * - Liveness is judged by answers (§7 Q9): after `maxConsecutiveTimeouts` timeouts with
- *   nothing heard in between, the socket is replaced.
+ * - One state field (`ConnectionState`), changed and logged in `setState` only.
+ * - Liveness is judged by answers (§7 Q9): timeouts in a row, a failed idle probe, or a socket
+ *   that delivers nothing replace the socket; broadcasts alone do not prove the art app works.
+ * - A TV whose art host never serves is backed off harder, then left `dormant` until `probe()`.
  */
 export class FrameConnection {
   private currentState: ConnectionState = 'offline';
@@ -63,28 +63,87 @@ export class FrameConnection {
   private readonly clock: Clock;
   private readonly settings: ConnectionSettings;
   private readonly reconnect: ReconnectTracker;
+  private readonly counters = new SupervisionCounters();
+  private readonly requests: RequestWire;
+  private readonly remote: RemoteControl;
   private session: SocketSession | null = null;
-  private pending: PendingRequest | null = null;
-  private readonly lateRequestIds: string[] = [];
-  private consecutiveTimeouts = 0;
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private wakeFromBackoff: (() => void) | null = null;
+  private wakeFromWait: (() => void) | null = null;
+  private readonly liveness: LivenessMonitor;
   private socketsOpened = 0;
   private reconnects = 0;
+  /** Why the current socket is being closed by Docent (`wedged`, `stale`…). */
+  private closeReason: string | null = null;
+  private readonly tokenPolicy: ArtTokenPolicy;
+  private answeredThisSession = false;
+  private readonly frameTargets: FrameTargets;
 
-  constructor(
-    options: FrameConnectionOptions,
-    private readonly deps: FrameConnectionDeps,
-  ) {
+  constructor(options: FrameConnectionOptions, deps: FrameConnectionDeps) {
     this.settings = resolveSettings(options);
     this.log = deps.logger.child({ component: 'tv', tv: options.tvId });
     this.clock = deps.clock ?? systemClock;
     this.reconnect = new ReconnectTracker(this.settings.backoff, this.clock, this.log);
+    this.tokenPolicy = new ArtTokenPolicy(this.settings.sendToken, {
+      capabilities: deps.capabilities,
+      loadToken: () => loadTokenSafely(deps.tokenStore, this.log),
+      pair: this.settings.autoPair
+        ? async () => {
+            this.setState('pairing');
+            await this.pair();
+          }
+        : null,
+      log: this.log,
+    });
+    this.requests = new RequestWire(this.clock, this.log);
+    this.requests.onAnswer = () => this.noteAnswer();
+    this.requests.onTimeout = (name) => this.noteTimeout(name);
+    this.remote = new RemoteControl(
+      {
+        host: this.settings.host,
+        port: this.settings.remotePort,
+        clientName: this.settings.clientName,
+        promptTimeoutMs: this.settings.promptTimeoutMs,
+      },
+      { tokenStore: deps.tokenStore, logger: this.log },
+    );
+    this.frameTargets = {
+      log: this.log,
+      requests: this.requests,
+      isReady: () => this.currentState === 'ready',
+      heard: () => this.liveness.heard(),
+      event: (event) => this.emitSafely('event', event),
+      token: (token) => void saveTokenSafely(deps.tokenStore, this.log, token),
+      refused: (reason) => void this.closeSocket(reason),
+    };
+    this.remote.on('pairing', (state, previous) => this.emitSafely('pairing', state, previous));
+    this.liveness = new LivenessMonitor(
+      {
+        currentState: () => this.currentState,
+        isWireBusy: () => this.wire.isLocked(),
+        sendProbe: () => this.sendProbe(),
+        replace: (reason) => this.replaceSocket(reason === 'stale' ? 'stale' : 'wedged'),
+        nextReady: (timeoutMs) => nextReady(this, this.clock, timeoutMs),
+        reconnectBoundMs: () => reconnectBoundMs(this.settings),
+      },
+      this.settings,
+      this.clock,
+      this.log,
+    );
   }
 
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /** Where Docent stands with the TV's pairing prompt and token (§1.5). */
+  get pairing(): PairingState {
+    return this.remote.pairing;
+  }
+
+  /** The remote-control channel (keys, pairing) of the same TV, for power control. */
+  get remoteControl(): RemoteControl {
+    return this.remote;
   }
 
   /** Begins supervising the socket; returns at once. Calling it again does nothing. */
@@ -96,11 +155,13 @@ export class FrameConnection {
     this.loop = this.supervise().catch((err: unknown) => {
       this.log.error({ err }, 'tv supervisor crashed');
     });
+    this.liveness.start();
   }
 
   /**
    * Sends one art request and resolves with the inner reply data (`event`, `request_id`…
-   * included). Waits for the request before it to finish; never pipelines.
+   * included). Waits for the request before it to finish; never pipelines. A socket idle for
+   * longer than `staleBeforeUseMs` is probed first and replaced if it does not answer.
    * Rejects with TV_NOT_READY, TV_TIMEOUT, TV_DISCONNECTED (all transient) or TvRequestError.
    */
   async request(
@@ -108,8 +169,23 @@ export class FrameConnection {
     params: Record<string, unknown> = {},
     opts: { timeoutMs?: number } = {},
   ): Promise<Record<string, unknown>> {
+    return (await this.requestWithBinary(name, params, opts)).fields;
+  }
+
+  /**
+   * As `request`, also giving the bytes of a 0.97 in-band binary reply; with `payload` the
+   * request itself goes in-band (a 0.97 upload, §4.5).
+   */
+  async requestWithBinary(
+    name: string,
+    params: Record<string, unknown> = {},
+    opts: { timeoutMs?: number; payload?: Buffer } = {},
+  ): Promise<WireReply> {
     if (this.currentState !== 'ready') {
       throw tvNotReady(name);
+    }
+    if (this.liveness.isStale()) {
+      await this.liveness.checkBeforeUse();
     }
 
     return this.wire.runExclusive(() => {
@@ -118,12 +194,53 @@ export class FrameConnection {
         throw tvNotReady(name);
       }
 
-      return this.exchange(session, name, params, opts.timeoutMs ?? this.settings.requestTimeoutMs);
+      return this.requests.exchange(
+        session,
+        name,
+        params,
+        opts.timeoutMs ?? this.settings.requestTimeoutMs,
+        opts.payload ?? null,
+      );
     });
+  }
+
+  /**
+   * Lets one connection attempt through now: out of `dormant`, or skipping a backoff wait.
+   * Resolves with the state the attempt ended in (bounded by the handshake timeouts).
+   */
+  async probe(): Promise<ConnectionState> {
+    if (this.currentState === 'ready' || this.stopping || !this.loop) {
+      return this.currentState;
+    }
+
+    this.log.info({ state: this.currentState }, 'tv probe requested');
+    const timeoutMs = reconnectBoundMs(this.settings) + this.settings.promptTimeoutMs;
+    const settled = nextSettledState(this, this.clock, timeoutMs);
+    this.wakeFromWait?.();
+
+    return settled;
+  }
+
+  /**
+   * Pairs on the remote channel (the TV may show a prompt; bounded by `promptTimeoutMs`).
+   * Observe progress with the `pairing` event.
+   */
+  async pair(): Promise<PairingState> {
+    try {
+      return await this.remote.pair();
+    } catch (err) {
+      this.log.debug({ err }, 'tv pairing ended without success');
+      return this.remote.pairing;
+    }
   }
 
   stats(): { socketsOpened: number; reconnects: number } {
     return { socketsOpened: this.socketsOpened, reconnects: this.reconnects };
+  }
+
+  /** Attempts in a row where the art host connected but never served (reset by any answer). */
+  get hardFailures(): number {
+    return this.counters.hardFailures;
   }
 
   on<K extends keyof FrameConnectionEvents>(event: K, listener: FrameConnectionEvents[K]): this {
@@ -141,92 +258,13 @@ export class FrameConnection {
   /** Idempotent. Closes the socket and rejects a pending request with TV_DISCONNECTED. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeFromBackoff?.();
+    this.wakeFromWait?.();
+    this.liveness.stop();
 
     await this.closeSocket('stopping');
     await this.loop;
 
     this.setState('offline');
-  }
-
-  private onFrame(session: SocketSession, text: string): void {
-    if (session !== this.session) {
-      return;
-    }
-
-    this.log.trace({ frame: text.slice(0, 500) }, 'tv frame received');
-    // Any message proves the TV side is alive (§7 Q9): only silence counts towards a wedge.
-    this.consecutiveTimeouts = 0;
-
-    const frame = decodeFrame(text);
-    switch (frame.kind) {
-      case 'junk':
-        this.log.warn({ reason: frame.reason, frame: text.slice(0, 200) }, 'tv frame ignored');
-        return;
-      case 'channel':
-        this.onChannelFrame(session, frame);
-        return;
-      case 'art':
-        this.onArtMessage(frame);
-        return;
-    }
-  }
-
-  private onChannelFrame(session: SocketSession, frame: ChannelFrame): void {
-    if (frame.token) {
-      this.saveToken(frame.token);
-    }
-    if (
-      frame.event === 'ms.channel.clientConnect' ||
-      frame.event === 'ms.channel.clientDisconnect'
-    ) {
-      this.log.debug({ event: frame.event }, 'tv channel client change');
-      return;
-    }
-
-    if (this.currentState === 'ready') {
-      this.onChannelFrameWhileReady(frame);
-      return;
-    }
-
-    session.pushChannelFrame(frame);
-  }
-
-  private onChannelFrameWhileReady(frame: ChannelFrame): void {
-    if (frame.event === 'ms.channel.timeOut' || frame.event === 'ms.channel.unauthorized') {
-      this.log.warn({ event: frame.event }, 'tv channel refused after ready');
-      void this.closeSocket(frame.event);
-      return;
-    }
-
-    this.log.debug({ event: frame.event }, 'tv channel event');
-  }
-
-  private onArtMessage(frame: ArtMessageFrame): void {
-    const pending = this.pending;
-    const matches =
-      pending !== null &&
-      (frame.requestId === pending.requestId ||
-        (frame.requestId === null && frame.id === pending.requestId));
-    if (pending && matches) {
-      this.pending = null;
-      if (frame.error) {
-        pending.reject(new TvRequestError(pending.name, frame.error.code));
-      } else {
-        pending.resolve(frame.fields);
-      }
-      return;
-    }
-
-    const correlationId = frame.requestId ?? frame.id;
-    if (correlationId !== null) {
-      const late = this.lateRequestIds.includes(correlationId);
-      this.log.debug({ event: frame.event, late }, 'tv reply without pending request dropped');
-      return;
-    }
-
-    this.log.debug({ event: frame.event }, 'tv art event');
-    this.emitSafely('event', { event: frame.event, fields: frame.fields });
   }
 
   private onSocketClosed(session: SocketSession): void {
@@ -235,30 +273,68 @@ export class FrameConnection {
     }
 
     this.session = null;
-    const pending = this.pending;
-    this.pending = null;
-    pending?.reject(tvDisconnected(pending.name));
+    this.requests.disconnect();
   }
 
   private async supervise(): Promise<void> {
     while (!this.stopping) {
-      const session = await this.openSocket();
-      if (session) {
-        await this.runSession(session);
-      }
+      const outcome = await this.attempt();
       if (this.stopping) {
         return;
       }
 
       this.reconnects += 1;
-      await this.waitBeforeReconnect();
+      await this.waitAfter(outcome);
     }
   }
 
-  /** Opens the one socket, under the lifecycle mutex, only when no socket is left. */
-  private async openSocket(): Promise<SocketSession | null> {
-    const token = this.settings.sendToken ? await this.loadToken() : null;
+  /** One socket: open, handshake, hold until it closes; says how it ended. */
+  private async attempt(): Promise<AttemptOutcome> {
+    const token = await this.tokenPolicy.tokenForAttempt();
+    const usedToken = token !== null;
+    const session = await this.openSocket(token);
+    if (!session) {
+      return { kind: 'stopped', usedToken };
+    }
+    if (!(await session.opened)) {
+      this.reconnect.noteFailure('socket not opened');
+      await this.closeSocket('not opened');
+      return { kind: 'unreachable', usedToken };
+    }
 
+    const failure = await runHandshake(session, this.settings, () => {
+      this.log.debug('tv ready missing, probing channel');
+      return this.sendProbe(session);
+    });
+    if (failure) {
+      this.reconnect.noteFailure(failure.reason);
+      await this.closeSocket(failure.reason);
+      return { kind: failure.kind, usedToken, reason: failure.reason };
+    }
+
+    this.closeReason = null;
+    this.liveness.sessionReady();
+    this.counters.noteReady(this.clock.now());
+    this.tokenPolicy.worked();
+    this.setState('ready');
+    this.reconnect.noteReady();
+    this.emitSafely('ready');
+
+    await session.closed;
+
+    this.reconnect.noteClosed();
+    const reason = this.takeCloseReason();
+    if (!this.stopping) {
+      this.reconnect.noteFailure(reason);
+    }
+    // A socket replaced as wedged that never answered anything is the art host failing (§7 Q9).
+    const hard = reason === 'wedged' && !this.answeredThisSession;
+
+    return { kind: hard ? 'hard' : 'closed', usedToken, reason };
+  }
+
+  /** Opens the one socket, under the lifecycle mutex, only when no socket is left. */
+  private async openSocket(token: string | null): Promise<SocketSession | null> {
     return this.lifecycle.runExclusive(() => {
       if (this.stopping) {
         return null;
@@ -277,137 +353,110 @@ export class FrameConnection {
         }),
         this.clock,
       );
-      session.onText = (text) => this.onFrame(session, text);
+      session.onText = (text) => {
+        if (session === this.session) dispatchText(session, text, this.frameTargets);
+      };
+      session.onBinary = (data) => {
+        if (session === this.session) dispatchBinary(data, this.frameTargets);
+      };
+      session.onPing = () => {
+        if (session === this.session) this.liveness.heard();
+      };
       session.onClosed = () => this.onSocketClosed(session);
       session.onError = (err) => this.log.debug({ err }, 'tv socket error');
-      // TODO(#2): 0.97 sets (2019) send thumbnails as in-band binary frames (§4.5); decode them
-      // when the 0.97 profile is supported. Until then they are counted and dropped.
-      session.onBinary = (bytes) => this.log.debug({ bytes }, 'tv binary frame ignored');
       this.session = session;
+      this.answeredThisSession = false;
       this.socketsOpened += 1;
 
       return session;
     });
   }
 
-  /** Handshake, then hold the socket until it closes. */
-  private async runSession(session: SocketSession): Promise<void> {
-    const failure = await this.handshake(session);
-    if (failure) {
-      this.reconnect.noteFailure(failure.reason);
-      await this.closeSocket(failure.reason);
+  /** Decides the state to wait in and for how long, then waits (wakeable by probe/stop). */
+  private async waitAfter(outcome: AttemptOutcome): Promise<void> {
+    if (outcome.kind === 'stopped') {
+      return;
+    }
+    this.counters.noteOutcome(outcome, this.clock.now(), this.settings.backoff.resetAfterMs);
+    await this.tokenPolicy.afterFailure(outcome);
+
+    const settings = this.settings;
+    if (this.counters.hardFailures >= settings.hardFailuresBeforeDormant) {
+      this.log.warn(
+        { hardFailures: this.counters.hardFailures },
+        'tv art channel never serves, going dormant until probed',
+      );
+      this.setState('dormant');
+      await this.wait(settings.dormantRecheckMs > 0 ? settings.dormantRecheckMs : null);
       return;
     }
 
-    this.consecutiveTimeouts = 0;
-    this.setState('ready');
-    this.reconnect.noteReady();
-    this.emitSafely('ready');
+    const power = await powerForWait(this.settings, outcome);
+    this.setState(nextWaitState(outcome, power));
+    const delayMs =
+      this.counters.hardFailures >= settings.hardFailuresBeforeHarder
+        ? this.counters.hardDelayMs(settings.hardBackoff, settings.hardFailuresBeforeHarder)
+        : this.reconnect.nextDelayMs();
+    this.log.debug({ delayMs, state: this.currentState }, 'tv reconnect scheduled');
+    await this.wait(delayMs);
+  }
 
-    await session.closed;
-
-    this.reconnect.noteClosed();
+  /** Waits `delayMs` (null: until woken), or until probe() / stop() wakes it. */
+  private async wait(delayMs: number | null): Promise<void> {
     if (!this.stopping) {
-      this.reconnect.noteFailure('socket closed');
-    }
-  }
-
-  /** Returns null when the channel is usable, else why not (§2.3). */
-  private async handshake(session: SocketSession): Promise<{ reason: string } | null> {
-    const connect = await session.nextChannelFrame(this.settings.connectTimeoutMs);
-    const connectFailure = describeHandshakeStep(connect, 'ms.channel.connect');
-    if (connectFailure) {
-      return connectFailure;
-    }
-
-    const ready = await session.nextChannelFrame(this.settings.readyTimeoutMs);
-    if (ready === 'timeout') {
-      return this.probeChannel(session);
-    }
-
-    return describeHandshakeStep(ready, 'ms.channel.ready');
-  }
-
-  /** Some 2024 sets never send `ms.channel.ready` but answer requests (§2.3). */
-  private async probeChannel(session: SocketSession): Promise<{ reason: string } | null> {
-    this.log.debug('tv ready missing, probing channel');
-    const probeTimeoutMs = Math.min(MAX_PROBE_TIMEOUT_MS, this.settings.requestTimeoutMs);
-    try {
-      await this.wire.runExclusive(() => this.exchange(session, PROBE_REQUEST, {}, probeTimeoutMs));
-    } catch (err) {
-      if (!(err instanceof TvRequestError)) {
-        return { reason: 'no ready and no answer to probe' };
-      }
-      // An error reply is still an answer: the art app is there.
-    }
-
-    return null;
-  }
-
-  /** One request on the wire; settles exactly once (reply, error reply, timeout or close). */
-  private exchange(
-    session: SocketSession,
-    name: string,
-    params: Record<string, unknown>,
-    timeoutMs: number,
-  ): Promise<Record<string, unknown>> {
-    const { requestId, text } = encodeArtRequest(name, params);
-
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.onRequestTimeout(pending, timeoutMs);
-      }, timeoutMs);
-      const settle = (fn: () => void): void => {
-        if (pending.settled) {
-          return;
-        }
-        pending.settled = true;
-        this.clock.clearTimeout(timer);
-        fn();
-      };
-      const pending: PendingRequest = {
-        name,
-        requestId,
-        settled: false,
-        resolve: (fields) => settle(() => resolve(fields)),
-        reject: (err) => settle(() => reject(err)),
-      };
-
-      if (session.isClosed) {
-        pending.reject(tvDisconnected(name));
-        return;
-      }
-      this.pending = pending;
-      this.log.debug({ request: name }, 'tv request sent');
-      session.send(text, (err) => {
-        if (err && this.pending === pending) {
-          this.pending = null;
-          pending.reject(tvDisconnected(name));
-        }
+      await wakeableDelay(this.clock, delayMs, (wake) => {
+        this.wakeFromWait = wake;
       });
-    });
+    }
   }
 
-  private onRequestTimeout(pending: PendingRequest, timeoutMs: number): void {
-    if (this.pending === pending) {
-      this.pending = null;
-    }
-    this.rememberLateId(pending.requestId);
-    pending.reject(tvTimeout(pending.name, timeoutMs));
+  private noteAnswer(): void {
+    this.liveness.answered();
+    this.answeredThisSession = true;
+    this.counters.noteAnswer();
+  }
 
-    this.consecutiveTimeouts += 1;
-    this.log.debug(
-      { request: pending.name, timeoutMs, consecutiveTimeouts: this.consecutiveTimeouts },
-      'tv request timed out',
-    );
-    if (this.consecutiveTimeouts >= this.settings.maxConsecutiveTimeouts) {
-      this.log.warn(
-        { consecutiveTimeouts: this.consecutiveTimeouts },
-        'tv art app silent, replacing socket',
-      );
-      this.consecutiveTimeouts = 0;
-      void this.closeSocket('wedged');
+  private noteTimeout(name: string): void {
+    const timeouts = this.counters.noteTimeout();
+    this.log.debug({ request: name, consecutiveTimeouts: timeouts }, 'tv request timed out');
+    if (timeouts >= this.settings.maxConsecutiveTimeouts) {
+      this.log.warn({ consecutiveTimeouts: timeouts }, 'tv art app silent, replacing socket');
+      this.counters.resetTimeouts();
+      void this.replaceSocket('wedged');
     }
+  }
+
+  /**
+   * The cheap probe request on `handshaking` (a socket without `ready`, §2.3) or on the ready
+   * socket (liveness). True on any answer, error replies included.
+   */
+  private async sendProbe(handshaking: SocketSession | null = null): Promise<boolean> {
+    try {
+      await this.wire.runExclusive(() => {
+        const session = handshaking ?? this.session;
+        if (!session || (!handshaking && this.currentState !== 'ready')) {
+          throw tvNotReady(PROBE_REQUEST);
+        }
+
+        return this.requests.exchange(session, PROBE_REQUEST, {}, probeTimeoutMs(this.settings));
+      });
+
+      return true;
+    } catch (err) {
+      return err instanceof TvRequestError;
+    }
+  }
+
+  private takeCloseReason(): string {
+    const reason = this.closeReason ?? 'socket closed';
+    this.closeReason = null;
+
+    return reason;
+  }
+
+  private async replaceSocket(reason: string): Promise<void> {
+    this.closeReason ??= reason;
+    await this.closeSocket(reason);
   }
 
   /** Terminates the socket (if any) and waits for its `close`, under the lifecycle mutex. */
@@ -421,23 +470,6 @@ export class FrameConnection {
       this.log.debug({ reason }, 'tv socket closing');
       session.terminate();
       await session.closed;
-    });
-  }
-
-  private async waitBeforeReconnect(): Promise<void> {
-    const delayMs = this.reconnect.nextDelayMs();
-    this.setState('backoff');
-
-    await new Promise<void>((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        this.wakeFromBackoff = null;
-        resolve();
-      }, delayMs);
-      this.wakeFromBackoff = () => {
-        this.clock.clearTimeout(timer);
-        this.wakeFromBackoff = null;
-        resolve();
-      };
     });
   }
 
@@ -458,28 +490,5 @@ export class FrameConnection {
     } catch (err) {
       this.log.error({ err, event }, 'tv connection listener threw');
     }
-  }
-
-  private rememberLateId(requestId: string): void {
-    this.lateRequestIds.push(requestId);
-    if (this.lateRequestIds.length > LATE_ID_MEMORY) {
-      this.lateRequestIds.shift();
-    }
-  }
-
-  private async loadToken(): Promise<string | null> {
-    try {
-      return await this.deps.tokenStore.load();
-    } catch (err) {
-      this.log.warn({ err }, 'tv token not loaded');
-      return null;
-    }
-  }
-
-  private saveToken(token: string): void {
-    this.deps.tokenStore.save(token).then(
-      () => this.log.info('tv token saved'),
-      (err: unknown) => this.log.error({ err }, 'tv token not saved'),
-    );
   }
 }

@@ -10,8 +10,12 @@ export type ChannelWaitResult = ChannelFrame | 'timeout' | 'closed';
  */
 export class SocketSession {
   readonly closed: Promise<void>;
+  /** True once the upgrade completed; false when the socket closed before that. */
+  readonly opened: Promise<boolean>;
   onText: (text: string) => void = () => {};
-  onBinary: (bytes: number) => void = () => {};
+  onBinary: (data: Buffer) => void = () => {};
+  /** A WebSocket ping from the TV (ws answers it); counts as hearing from the TV (§2.4). */
+  onPing: () => void = () => {};
   onClosed: () => void = () => {};
   onError: (err: Error) => void = () => {};
   private closedFlag = false;
@@ -22,6 +26,10 @@ export class SocketSession {
     private readonly ws: WebSocket,
     private readonly clock: Clock,
   ) {
+    this.opened = new Promise((resolve) => {
+      ws.once('open', () => resolve(true));
+      ws.once('close', () => resolve(false));
+    });
     this.closed = new Promise((resolve) => {
       ws.on('close', () => {
         this.closedFlag = true;
@@ -31,9 +39,10 @@ export class SocketSession {
       });
     });
     ws.on('error', (err) => this.onError(err));
+    ws.on('ping', () => this.onPing());
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        this.onBinary(rawDataLength(data));
+        this.onBinary(rawDataToBuffer(data));
         return;
       }
       this.onText(rawDataToString(data));
@@ -75,8 +84,9 @@ export class SocketSession {
     });
   }
 
-  send(text: string, callback: (err?: Error) => void): void {
-    this.ws.send(text, callback);
+  /** A string goes as a text frame, a Buffer as a binary frame. */
+  send(message: string | Buffer, callback: (err?: Error) => void): void {
+    this.ws.send(message, { binary: typeof message !== 'string' }, callback);
   }
 
   /** Drops the socket at once; `closed` resolves when ws reports `close`. */
@@ -86,23 +96,19 @@ export class SocketSession {
 }
 
 function rawDataToString(data: WebSocket.RawData): string {
+  return rawDataToBuffer(data).toString('utf8');
+}
+
+function rawDataToBuffer(data: WebSocket.RawData): Buffer {
   if (Array.isArray(data)) {
-    return Buffer.concat(data).toString('utf8');
+    return Buffer.concat(data);
   }
 
   if (Buffer.isBuffer(data)) {
-    return data.toString('utf8');
+    return data;
   }
 
-  return Buffer.from(new Uint8Array(data)).toString('utf8');
-}
-
-function rawDataLength(data: WebSocket.RawData): number {
-  if (Array.isArray(data)) {
-    return data.reduce((sum, part) => sum + part.length, 0);
-  }
-
-  return data.byteLength;
+  return Buffer.from(new Uint8Array(data));
 }
 
 /** Null when the handshake step brought `expected`, else why the channel is not usable. */
@@ -119,11 +125,44 @@ export function describeHandshakeStep(
   if (result.event === expected) {
     return null;
   }
-  // TODO(#4): ms.channel.timeOut / unauthorized mean a pairing decision is due; enter the
-  // `pairing` state and wait for the user instead of backing off like any other failure.
   if (result.event === 'ms.channel.connect' && expected === 'ms.channel.ready') {
     return { reason: 'second ms.channel.connect' };
   }
 
   return { reason: result.event };
+}
+
+/** How a failed handshake failed: see AttemptOutcome in supervision.ts. */
+export interface HandshakeFailure {
+  reason: string;
+  kind: 'soft' | 'hard' | 'refused';
+}
+
+/**
+ * `ms.channel.connect`, then `ms.channel.ready`; a channel that sends connect but no ready is
+ * proven by one answered `probe` (some 2024 sets, §2.3). No answer either means the art host is
+ * missing or the port is a zombie: a hard failure. Null when the channel is usable.
+ */
+export async function runHandshake(
+  session: SocketSession,
+  timeouts: { connectTimeoutMs: number; readyTimeoutMs: number },
+  probe: () => Promise<boolean>,
+): Promise<HandshakeFailure | null> {
+  const connect = await session.nextChannelFrame(timeouts.connectTimeoutMs);
+  const connectFailure = describeHandshakeStep(connect, 'ms.channel.connect');
+  if (connectFailure) {
+    const refused =
+      typeof connect === 'object' &&
+      (connect.event === 'ms.channel.timeOut' || connect.event === 'ms.channel.unauthorized');
+
+    return { ...connectFailure, kind: refused ? 'refused' : 'soft' };
+  }
+
+  const ready = await session.nextChannelFrame(timeouts.readyTimeoutMs);
+  if (ready === 'timeout') {
+    return (await probe()) ? null : { reason: 'no ready and no answer to probe', kind: 'hard' };
+  }
+  const readyFailure = describeHandshakeStep(ready, 'ms.channel.ready');
+
+  return readyFailure ? { ...readyFailure, kind: 'soft' } : null;
 }

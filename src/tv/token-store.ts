@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DocentError } from '../errors.js';
+import type { Logger } from '../log.js';
 
 /** Where a TV's pairing token lives between runs. The token is a secret: never log it. */
 export interface TokenStore {
@@ -62,6 +63,30 @@ export class MemoryTokenStore implements TokenStore {
 
   async save(token: string): Promise<void> {
     this.token = token;
+  }
+}
+
+/** Loads the token; a broken store is logged (never the token) and reads as "no token". */
+export async function loadTokenSafely(store: TokenStore, log: Logger): Promise<string | null> {
+  try {
+    return await store.load();
+  } catch (err) {
+    log.warn({ err }, 'tv token not loaded');
+    return null;
+  }
+}
+
+/** Saves the token; a failure is logged (never the token) and does not throw. */
+export async function saveTokenSafely(
+  store: TokenStore,
+  log: Logger,
+  token: string,
+): Promise<void> {
+  try {
+    await store.save(token);
+    log.info('tv token saved');
+  } catch (err) {
+    log.error({ err }, 'tv token not saved');
   }
 }
 

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         base_topic: 'docent',
         discovery_prefix: 'homeassistant',
         ha_status_topic: 'homeassistant/status',
+        discovery_mode: 'device',
       },
       tvs: [{ id: 'the_frame', name: 'The Frame', host: '192.168.1.20', port: 8002, secure: true }],
       data_dir: './.data',
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
       base_topic: 'from_env',
       discovery_prefix: 'homeassistant',
       ha_status_topic: 'homeassistant/status',
+      discovery_mode: 'device',
     });
     // Env and flags patch the file's first TV; its id derives from the final name.
     expect(config.tvs).toEqual([

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Bridge } from '../../src/bridge.js';
 import { silentLogger } from '../../src/log.js';
 import type { AiSettings } from '../../src/session/descriptions.js';
-import { type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
+import { type SimOptions, type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
 import {
   type MqttRecorder,
@@ -23,6 +23,14 @@ export interface HarnessOptions {
   broker?: TestBroker;
   sim?: SimulatedFrame;
   ai?: AiSettings;
+  /** Extra simulator options for the harness's own simulator (e.g. `slideshowMinuteMs`). */
+  simOptions?: Partial<SimOptions>;
+  /** More TVs served by the same bridge; the caller owns (and stops) their simulators. */
+  extraTvs?: Array<{ id: string; name: string; sim: SimulatedFrame }>;
+  /** Discovery form; device-based by default. */
+  discoveryMode?: 'device' | 'component';
+  /** Delay before answering HA's birth message; 0 by default. */
+  haBirthDelayMs?: number;
 }
 
 export interface Harness {
@@ -65,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       artworks: options.artworks ?? 524,
       latency: 'realistic',
       latencyScale: options.latencyScale ?? 0.1,
+      ...options.simOptions,
     }));
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'docent-it-')));
   const recorder = await startRecorder(broker.url, ['docent/#', 'homeassistant/#']);
@@ -75,16 +84,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         baseTopic: 'docent',
         discoveryPrefix: 'homeassistant',
         haStatusTopic: 'homeassistant/status',
+        discoveryMode: options.discoveryMode ?? 'device',
       },
-      tvs: [{ id: tvId, name: 'Test Frame', host: sim.host, port: sim.securePort, secure: true }],
+      tvs: [{ id: tvId, name: 'Test Frame', sim }, ...(options.extraTvs ?? [])].map((tv) => ({
+        id: tv.id,
+        name: tv.name,
+        host: tv.sim.host,
+        port: tv.sim.securePort,
+        secure: true,
+        mac: tv.sim.mac,
+      })),
       dataDir,
       version: '0.0.0-test',
       thumbnails: { maxWidthPx: 160, chunkTargetMs: options.chunkTargetMs ?? 300 },
-      haBirthDelayMs: () => 0,
+      haBirthDelayMs: () => options.haBirthDelayMs ?? 0,
       ai: options.ai ?? null,
       session: {
         userDeadlineMs: 10_000,
         connection: { backoff: { initialMs: 50, maxMs: 500, resetAfterMs: 2_000 } },
+        // Every TV's magic packet goes to loopback; only the simulator with that MAC counts it.
+        wake: { address: '127.0.0.1', port: sim.wolPort },
       },
     },
     { logger: silentLogger() },

@@ -51,6 +51,30 @@ describe('parseCommand accepts', () => {
       { action: 'sync_thumbnails', id: 'x' },
       { action: 'sync_thumbnails', id: 'x' },
     ],
+    [{ action: 'next' }, { action: 'next', id: null }],
+    [
+      { action: 'previous', id: 'p' },
+      { action: 'previous', id: 'p' },
+    ],
+    [{ action: 'shuffle' }, { action: 'shuffle', id: null }],
+    [{ action: 'wake' }, { action: 'wake', id: null }],
+    [
+      { action: 'search', query: '  F00 ' },
+      { action: 'search', id: null, query: 'F00' },
+    ],
+    [
+      { action: 'search', query: '' },
+      { action: 'search', id: null, query: '' },
+    ],
+    [
+      { action: 'browse_filter', filter: 'favourites' },
+      { action: 'browse_filter', id: null, filter: 'favourites' },
+    ],
+    [
+      { action: 'browse_pick', content_id: 'MY_F0003' },
+      { action: 'browse_pick', id: null, contentId: 'MY_F0003' },
+    ],
+    [{ action: 'show_pick' }, { action: 'show_pick', id: null }],
   ])('%j', (payload, expected) => {
     expect(parse(payload)).toEqual({ ok: true, command: expected });
   });
@@ -75,6 +99,14 @@ describe('parseCommand refuses', () => {
     ['an unexpected key', { action: 'refresh', force: true }, null, /force/],
     ['a bad id (and keeps it out)', { action: 'refresh', id: 'has space' }, null, /^id: /],
     ['an over-long id', { action: 'refresh', id: 'x'.repeat(65) }, null, /^id: /],
+    ['a search without query', { action: 'search', id: 's1' }, 's1', /^query: required/],
+    ['an over-long search', { action: 'search', query: 'x'.repeat(65) }, null, /^query: /],
+    ['a search with a newline', { action: 'search', query: 'a\nb' }, null, /control/],
+    ['a number for a search', { action: 'search', query: 5 }, null, /^query: /],
+    ['an empty filter', { action: 'browse_filter', filter: '' }, null, /^filter: /],
+    ['a pick without content id', { action: 'browse_pick' }, null, /^content_id: required/],
+    ['a next with a target', { action: 'next', content_id: 'x' }, null, /content_id/],
+    ['a wake with a mac', { action: 'wake', mac: 'aa:bb' }, null, /mac/],
   ])('%s', (_what, payload, id, message) => {
     const result = parse(payload);
 

@@ -17,8 +17,30 @@ const tv: TvDescriptor = {
   swVersion: 'T-NKMDEUC-1250.5',
   artworkOptions: ['MY_F0001', 'MY_F0002', 'SAM-S0700', 'MY_F0001', 'x'.repeat(300)],
   matteOptions: ['none', 'shadowbox_polar', 'modern_apricot'],
+  browseOptions: ['MY_F0001', 'MY_F0002'],
+  filterOptions: ['all', 'favourites', 'MY-C0002'],
 };
 const checkOpts = { deviceName: tv.name };
+const DIAGNOSTICS = [
+  'connection',
+  'thumbnail_sync',
+  'thumbnails_synced',
+  'thumbnails_failed',
+  'queue_user',
+  'queue_sync',
+  'queue_background',
+  'catalog_size',
+  'last_error',
+];
+/** Entities with bridge availability only: Docent-side facts, the browser, and wake. */
+const BRIDGE_ONLY = [
+  ...DIAGNOSTICS,
+  'wake',
+  'browse_search',
+  'browse_filter',
+  'browse_pick',
+  'browse_preview',
+].sort();
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +96,23 @@ describe('device-based discovery', () => {
         'current_image',
         'matte',
         'refresh_catalog',
+        'next_artwork',
+        'previous_artwork',
+        'shuffle_artwork',
+        'wake',
+        'browse_search',
+        'browse_filter',
+        'browse_pick',
+        'browse_preview',
+        'show_pick',
+        'thumbnail_sync',
+        'thumbnails_synced',
+        'thumbnails_failed',
+        'queue_user',
+        'queue_sync',
+        'queue_background',
+        'catalog_size',
+        'last_error',
       ].sort(),
     );
     expect(byKey.art_mode).toMatchObject({
@@ -108,8 +147,22 @@ describe('device-based discovery', () => {
     expect(connection).not.toHaveProperty('availability');
   });
 
-  it('makes every other entity need both the bridge and the TV', () => {
-    const others = Object.entries(components()).filter(([key]) => key !== 'connection');
+  it('keeps diagnostics, browser and wake readable while the TV is gone', () => {
+    const byKey = components();
+    const bridgeOnly = Object.entries(byKey)
+      .filter(([, config]) => config.availability === undefined)
+      .map(([key]) => key)
+      .sort();
+
+    expect(bridgeOnly).toEqual(BRIDGE_ONLY);
+    for (const key of bridgeOnly) {
+      expect(byKey[key]?.availability_topic).toBe('docent/bridge/availability');
+    }
+    for (const key of DIAGNOSTICS) expect(byKey[key]?.entity_category).toBe('diagnostic');
+  });
+
+  it('makes every TV-acting entity need both the bridge and the TV', () => {
+    const others = Object.entries(components()).filter(([key]) => !BRIDGE_ONLY.includes(key));
 
     for (const [, config] of others) {
       expect(config.availability).toEqual([
@@ -118,6 +171,18 @@ describe('device-based discovery', () => {
       ]);
       expect(config.availability_mode).toBe('all');
     }
+  });
+
+  it('offers the browser options and a preview image on its own topic', () => {
+    const byKey = components();
+
+    expect(byKey.browse_pick?.options).toEqual(['MY_F0001', 'MY_F0002']);
+    expect(byKey.browse_filter?.options).toEqual(['all', 'favourites', 'MY-C0002']);
+    expect(byKey.browse_search).toMatchObject({ platform: 'text', min: 0, max: 64 });
+    expect(byKey.browse_preview).toMatchObject({
+      platform: 'image',
+      image_topic: 'docent/aa_bb_cc_dd_ee_ff/image/preview',
+    });
   });
 
   it('points the image entity at the retained current image', () => {
@@ -136,6 +201,14 @@ describe('device-based discovery', () => {
       String(byKey.refresh_catalog?.payload_press),
       renderCommand(byKey.artwork ?? {}, 'SAM-S0700'),
       renderCommand(byKey.matte ?? {}, 'shadowbox_polar'),
+      String(byKey.next_artwork?.payload_press),
+      String(byKey.previous_artwork?.payload_press),
+      String(byKey.shuffle_artwork?.payload_press),
+      String(byKey.wake?.payload_press),
+      renderCommand(byKey.browse_search ?? {}, ' water "lilies" '),
+      renderCommand(byKey.browse_filter ?? {}, 'favourites'),
+      renderCommand(byKey.browse_pick ?? {}, 'MY_F0002'),
+      String(byKey.show_pick?.payload_press),
     ];
 
     const parsed = sent.map((payload) => parseCommand(Buffer.from(payload)));
@@ -146,6 +219,14 @@ describe('device-based discovery', () => {
       { action: 'refresh', id: null },
       { action: 'select', id: null, contentId: 'SAM-S0700', show: true },
       { action: 'matte', id: null, matteId: 'shadowbox_polar', contentId: null },
+      { action: 'next', id: null },
+      { action: 'previous', id: null },
+      { action: 'shuffle', id: null },
+      { action: 'wake', id: null },
+      { action: 'search', id: null, query: 'water "lilies"' },
+      { action: 'browse_filter', id: null, filter: 'favourites' },
+      { action: 'browse_pick', id: null, contentId: 'MY_F0002' },
+      { action: 'show_pick', id: null },
     ]);
     for (const config of Object.values(byKey)) {
       if ('command_topic' in config)

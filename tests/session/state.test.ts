@@ -18,6 +18,7 @@ const view: TvStateView = {
   lastError: null,
   description: { summary: 'Water Lilies — Claude Monet', title: 'Water Lilies' },
   currentTitle: { title: 'Water Lilies', artist: 'Claude Monet' },
+  browser: { query: 'f00', filter: 'all', pick: 'MY_F0002', matches: 12 },
 };
 
 describe('the retained state payload', () => {
@@ -30,6 +31,7 @@ describe('the retained state payload', () => {
       matte: 'none',
       power: 'on',
       current: { content_id: 'MY_F0001', title: 'Water Lilies', artist: 'Claude Monet' },
+      browser: { query: 'f00', filter: 'all', pick: 'MY_F0002', matches: 12 },
       updated_at: '2026-01-02T03:04:05.000Z',
     });
   });

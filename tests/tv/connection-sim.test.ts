@@ -232,15 +232,16 @@ describe('FrameConnection against the simulated Frame', () => {
     expect(events).toContain('art_mode_changed');
   });
 
-  it('backs off and keeps retrying while the TV refuses connections, then connects', async () => {
+  it('waits offline and keeps retrying while the TV answers neither socket nor REST', async () => {
     const { securePort } = sim;
     await sim.stop();
     const c = connect({ port: securePort });
     const states = recordStates(c);
 
-    await waitForState(c, 'backoff');
-    await waitForState(c, 'connecting');
-    await waitForState(c, 'backoff');
+    for (let i = 0; i < 2; i += 1) {
+      await waitForState(c, 'connecting');
+      await waitForState(c, 'offline');
+    }
 
     expect(c.stats().socketsOpened).toBeGreaterThanOrEqual(2);
     expect(states.filter((s) => s === 'ready')).toHaveLength(0);
