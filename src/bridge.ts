@@ -5,7 +5,7 @@ import type { DiscoveryMode } from './mqtt/discovery.js';
 import { syncDiscovery } from './mqtt/discovery-sync.js';
 import { createTopics, type Topics } from './mqtt/topics.js';
 import type { AiSettings } from './session/descriptions.js';
-import { TvSession, type TvSessionOptions } from './session/tv-session.js';
+import { type RepublishReason, TvSession, type TvSessionOptions } from './session/tv-session.js';
 
 export interface BridgeOptions {
   mqtt: {
@@ -35,7 +35,10 @@ export interface BridgeOptions {
   /** Delay before answering Home Assistant's birth message; random 1–3 s by default. */
   haBirthDelayMs?: () => number;
   /** Per-session tuning (tests shorten timeouts). */
-  session?: Pick<TvSessionOptions, 'userDeadlineMs' | 'connection' | 'thumbnailTimeoutMs' | 'wake'>;
+  session?: Pick<
+    TvSessionOptions,
+    'userDeadlineMs' | 'connection' | 'thumbnailTimeoutMs' | 'wake' | 'powerProbeMs'
+  >;
 }
 
 /**
@@ -95,9 +98,9 @@ export class Bridge implements HealthSource {
         firstConnect = false;
         return;
       }
-      this.republish('broker reconnect');
+      this.republish('broker_reconnect');
     });
-    this.mqtt.on('ha-online', () => this.republish('home assistant birth'));
+    this.mqtt.on('ha-online', () => this.republish('ha_birth'));
 
     if (!this.aiEnabled) {
       this.log.info(
@@ -151,13 +154,13 @@ export class Bridge implements HealthSource {
     }
   }
 
-  private republish(reason: string): void {
+  private republish(reason: RepublishReason): void {
     this.log.info({ reason }, 'republishing discovery and state');
     void (async () => {
       await this.publishDiscovery();
       await Promise.all(
         this.sessions.map((session) =>
-          session.publishAll(true).catch((err: unknown) => {
+          session.publishAll(reason).catch((err: unknown) => {
             this.log.warn({ err, tv: session.tvId }, 'republish failed');
           }),
         ),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatIssues, requiredErrorMap } from '../config/issues.js';
+import { minutesOfLabel } from './slideshow-labels.js';
 
 /** Payloads above this are refused before JSON parsing. */
 export const MAX_COMMAND_BYTES = 16 * 1024;
@@ -49,8 +50,17 @@ const slideshowValue = z.union(
       .regex(/^[0-9]{1,5}$/, "must be 'off' or a number of minutes")
       .transform(Number)
       .pipe(z.number().int().min(1).max(10_080)),
+    // The interval select sends its label ("15 minutes", "1 hour"): slideshow-labels.ts.
+    z
+      .string()
+      .refine((label) => minutesOfLabel(label) !== null, 'not an interval label')
+      .transform((label) => minutesOfLabel(label) ?? 0)
+      .pipe(z.number().int().min(1).max(10_080)),
   ],
-  { error: "must be 'off', 'on' or a whole number of minutes from 1 to 10080" },
+  {
+    error:
+      "must be 'off', 'on', a whole number of minutes from 1 to 10080 or a label like '1 hour'",
+  },
 );
 
 const ACTIONS = [
@@ -73,6 +83,9 @@ const ACTIONS = [
   'color_temperature',
   'photo_filter',
   'favourite',
+  'power',
+  'pair',
+  'reconnect',
 ];
 
 /** Longest search text; also the `max` of the search `text` entity (HA's ceiling is 255). */
@@ -91,6 +104,7 @@ const wireSchema = z.discriminatedUnion(
       action: z.literal('matte'),
       id: commandId,
       matte_id: tvId(64),
+      portrait_matte_id: tvId(64).optional(),
       content_id: tvId(128).optional(),
     }),
     z.strictObject({ action: z.literal('art_mode'), id: commandId, on: onOff }),
@@ -148,6 +162,13 @@ const wireSchema = z.discriminatedUnion(
       on: onOff,
       content_id: tvId(128).optional(),
     }),
+    z.strictObject({
+      action: z.literal('power'),
+      id: commandId,
+      value: z.enum(['off', 'watching', 'art']),
+    }),
+    z.strictObject({ action: z.literal('pair'), id: commandId }),
+    z.strictObject({ action: z.literal('reconnect'), id: commandId }),
   ],
   {
     error: (issue) =>
@@ -160,7 +181,14 @@ type WireCommand = z.output<typeof wireSchema>;
 /** A validated command. `id` is the caller's correlation id, or null when none was sent. */
 export type Command =
   | { action: 'select'; id: string | null; contentId: string; show: boolean }
-  | { action: 'matte'; id: string | null; matteId: string; contentId: string | null }
+  | {
+      action: 'matte';
+      id: string | null;
+      matteId: string;
+      /** For portrait artworks; left as the TV has it when null. */
+      portraitMatteId: string | null;
+      contentId: string | null;
+    }
   | { action: 'art_mode'; id: string | null; on: boolean }
   | {
       action: 'slideshow';
@@ -196,7 +224,13 @@ export type Command =
   /** Apply a photo filter to an artwork (the current one when `contentId` is null). */
   | { action: 'photo_filter'; id: string | null; filterId: string; contentId: string | null }
   /** Add an artwork to (or remove it from) the TV's favourites; the current one by default. */
-  | { action: 'favourite'; id: string | null; on: boolean; contentId: string | null };
+  | { action: 'favourite'; id: string | null; on: boolean; contentId: string | null }
+  /** Bring the TV to off (standby), TV mode or art mode from whatever it is now. */
+  | { action: 'power'; id: string | null; value: 'off' | 'watching' | 'art' }
+  /** Ask the TV to allow Docent (its on-screen prompt) and keep the token it gives. */
+  | { action: 'pair'; id: string | null }
+  /** Let one connection attempt through now, also out of `dormant`. */
+  | { action: 'reconnect'; id: string | null };
 
 export type CommandAction = Command['action'];
 
@@ -239,7 +273,13 @@ function fromWire(wire: WireCommand): Command {
     case 'select':
       return { action: 'select', id, contentId: wire.content_id, show: wire.show ?? true };
     case 'matte':
-      return { action: 'matte', id, matteId: wire.matte_id, contentId: wire.content_id ?? null };
+      return {
+        action: 'matte',
+        id,
+        matteId: wire.matte_id,
+        portraitMatteId: wire.portrait_matte_id ?? null,
+        contentId: wire.content_id ?? null,
+      };
     case 'art_mode':
       return { action: 'art_mode', id, on: wire.on };
     case 'slideshow':
@@ -280,6 +320,11 @@ function fromWire(wire: WireCommand): Command {
       };
     case 'favourite':
       return { action: 'favourite', id, on: wire.on, contentId: wire.content_id ?? null };
+    case 'power':
+      return { action: 'power', id, value: wire.value };
+    case 'pair':
+    case 'reconnect':
+      return { action: wire.action, id };
   }
 }
 

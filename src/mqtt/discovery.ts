@@ -7,7 +7,8 @@
  * Configs never set `retain` (HA would then publish commands retained, §1.10) nor `optimistic`
  * (Docent reports real state).
  */
-import { ENTITIES, type EntitySpec, resolveTopic } from './entities.js';
+import { ENTITIES, type EntityFeature, type EntitySpec, resolveTopic } from './entities.js';
+import type { OptionSource } from './entity-spec.js';
 import { sanitizeId, type Topics } from './topics.js';
 
 export interface TvDescriptor {
@@ -28,13 +29,33 @@ export interface TvDescriptor {
   filterOptions?: string[];
   /** Matte ids offered by the matte select. */
   matteOptions: string[];
-  /** Optional features; entities that need a missing one are not offered. */
-  features?: { ai: boolean };
+  /** Photo filter ids the TV lists (the photo filter select). */
+  photoFilterOptions?: string[];
+  /** Interval labels of the slideshow interval select (slideshow-labels.ts). */
+  slideshowIntervalOptions?: string[];
+  /** The TV's ranges for its number entities; an entity without its range is not offered. */
+  ranges?: Partial<Record<'brightness' | 'color_temperature', { min: number; max: number }>>;
+  /** Optional features; an entity that needs one not listed as true is not offered. */
+  features?: Partial<Record<EntityFeature, boolean>>;
 }
 
 /** The entities this TV offers. */
-function entitiesFor(tv: TvDescriptor): EntitySpec[] {
-  return ENTITIES.filter((spec) => spec.requires !== 'ai' || tv.features?.ai === true);
+export function entitiesFor(tv: TvDescriptor): EntitySpec[] {
+  return ENTITIES.filter((spec) => {
+    if (spec.requires !== undefined && tv.features?.[spec.requires] !== true) return false;
+
+    return spec.range === undefined || rangeOf(tv, spec.range) !== null;
+  });
+}
+
+function rangeOf(
+  tv: TvDescriptor,
+  source: 'brightness' | 'color_temperature',
+): { min: number; max: number } | null {
+  const range = tv.ranges?.[source];
+
+  // HA rejects a number config whose min is not below its max (home-assistant.md §2.7).
+  return range && range.min < range.max ? range : null;
 }
 
 export type DiscoveryMode = 'device' | 'component';
@@ -132,12 +153,31 @@ function entityConfig(
     if (topicName) config[key] = resolveTopic(tvTopics, topicName);
   }
   Object.assign(config, spec.fixed);
-  if (spec.options === 'artwork') config.options = selectOptions(tv.artworkOptions);
-  if (spec.options === 'matte') config.options = selectOptions(tv.matteOptions);
-  if (spec.options === 'browse') config.options = selectOptions(tv.browseOptions ?? []);
-  if (spec.options === 'filter') config.options = selectOptions(tv.filterOptions ?? ['all']);
+  if (spec.options) config.options = selectOptions(optionList(tv, spec.options));
+  if (spec.staticOptions) config.options = [...spec.staticOptions];
+  if (spec.range) {
+    const range = rangeOf(tv, spec.range);
+    if (range) Object.assign(config, { min: range.min, max: range.max });
+  }
 
   return config;
+}
+
+function optionList(tv: TvDescriptor, source: OptionSource): readonly string[] {
+  switch (source) {
+    case 'artwork':
+      return tv.artworkOptions;
+    case 'matte':
+      return tv.matteOptions;
+    case 'browse':
+      return tv.browseOptions ?? [];
+    case 'filter':
+      return tv.filterOptions ?? ['all'];
+    case 'photo_filter':
+      return tv.photoFilterOptions ?? ['none'];
+    case 'slideshow_interval':
+      return tv.slideshowIntervalOptions ?? [];
+  }
 }
 
 function availabilityConfig(

@@ -7,44 +7,11 @@
  * (snake_case, written by the TV session) through `value_template`.
  */
 import { MAX_SEARCH_CHARS } from './commands.js';
-import type { TvTopics } from './topics.js';
+import { ART_FEATURE_ENTITIES } from './entities-art.js';
+import type { EntitySpec } from './entity-spec.js';
 
-export type EntityPlatform =
-  | 'switch'
-  | 'select'
-  | 'binary_sensor'
-  | 'sensor'
-  | 'image'
-  | 'button'
-  | 'text';
-
-/** The TV topics an entity may point at (the string-valued members of TvTopics). */
-export type TvTopicName = 'state' | 'command' | 'imageCurrent' | 'imagePreview' | 'availability';
-
-export interface EntitySpec {
-  /** Stable key: part of `unique_id` (`docent_<tv>_<key>`). Never change it after release. */
-  key: string;
-  platform: EntityPlatform;
-  /** Entity name without the device name (HA prefixes the device name itself, §1.6). */
-  name: string;
-  icon?: string;
-  entityCategory?: 'config' | 'diagnostic';
-  deviceClass?: string;
-  /**
-   * True: available only while both the bridge and the TV are (`availability_mode: all`).
-   * False: bridge availability only, e.g. the connectivity sensor must read Disconnected, not
-   * Unavailable, when the TV goes (§1.8, checklist item 16).
-   */
-  needsTv: boolean;
-  /** Discovery keys whose value is one of the TV's topics. */
-  topics: Partial<Record<string, TvTopicName>>;
-  /** Fixed discovery keys: templates, payloads, content types, units, text limits. */
-  fixed: Record<string, string | number>;
-  /** Select options taken from the TV descriptor. */
-  options?: 'artwork' | 'matte' | 'browse' | 'filter';
-  /** Offered only when the TV session has this feature (AI descriptions need an API key). */
-  requires?: 'ai';
-}
+export type { EntityFeature, EntityPlatform, EntitySpec, TvTopicName } from './entity-spec.js';
+export { resolveTopic } from './entity-spec.js';
 
 /** Buttons that act on the TV at once. */
 const CONTROL_ENTITIES: readonly EntitySpec[] = [
@@ -370,22 +337,8 @@ export const ENTITIES: readonly EntitySpec[] = [
     topics: { command_topic: 'command' },
     fixed: { payload_press: '{"action":"describe"}' },
   },
+  ...ART_FEATURE_ENTITIES,
   ...CONTROL_ENTITIES,
   ...BROWSER_ENTITIES,
   ...DIAGNOSTIC_ENTITIES,
 ];
-
-export function resolveTopic(topics: TvTopics, name: TvTopicName): string {
-  switch (name) {
-    case 'state':
-      return topics.state;
-    case 'command':
-      return topics.command;
-    case 'imageCurrent':
-      return topics.imageCurrent;
-    case 'imagePreview':
-      return topics.imagePreview;
-    case 'availability':
-      return topics.availability;
-  }
-}

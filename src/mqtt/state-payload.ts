@@ -4,6 +4,7 @@
  * Keys are snake_case because HA templates and users see them.
  */
 import { z } from 'zod';
+import { PAIRING_STATES, POWER_STATES } from './entities-art.js';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -17,7 +18,10 @@ export const tvStatePayloadSchema = z.object({
     'backoff',
     'dormant',
   ]),
-  power: z.enum(['on', 'off', 'standby']).nullable(),
+  /** `off` (standby or unreachable), `watching` (TV mode) or `art`; null before it is known. */
+  power: z.enum(POWER_STATES).nullable(),
+  /** The TV's pairing prompt and token (tv/remote-control.ts). */
+  pairing: z.enum(PAIRING_STATES),
   art_mode: onOff.nullable(),
   /** Content id shown, or null when unknown. Read by the artwork select. */
   artwork: z.string().nullable(),
@@ -32,9 +36,27 @@ export const tvStatePayloadSchema = z.object({
     })
     .loose()
     .nullable(),
+  /**
+   * `value` is the TV's own (`off` or minutes); `state`, `interval` (a label such as "15 minutes",
+   * the last one used while off) and `order` are what the slideshow entities show.
+   */
   slideshow: z
-    .object({ value: z.string(), category_id: z.string().nullable(), type: z.string().nullable() })
+    .object({
+      value: z.string(),
+      category_id: z.string().nullable(),
+      type: z.string().nullable(),
+      state: onOff,
+      interval: z.string().nullable(),
+      order: z.string().nullable(),
+    })
     .nullable(),
+  /** Art-mode settings, in the TV's own ranges (the number entities carry min/max). */
+  brightness: z.number().nullable(),
+  color_temperature: z.number().nullable(),
+  /** The filter Docent last applied to the shown artwork (the TV does not report one). */
+  photo_filter: z.string().nullable(),
+  /** Whether the shown artwork is a favourite; null while the favourites are not known. */
+  favourite: onOff.nullable(),
   queue: z.object({ user: z.number().int(), sync: z.number().int(), background: z.number().int() }),
   sync: z.object({
     done: z.number().int(),

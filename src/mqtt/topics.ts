@@ -21,6 +21,8 @@ export interface TvTopics {
   thumbnail(contentId: string): string;
   /** Filter matching every thumbnail topic of this TV (for stale cleanup). */
   thumbnailFilter: string;
+  /** Retained `{"epoch","count"}`: which published set of thumbnails the broker holds. */
+  thumbnailIndex: string;
   /** Retained JPEG of what the TV shows. */
   imageCurrent: string;
   /** Retained JPEG of the artwork chosen in the HA browser, before it is sent to the TV. */
@@ -98,6 +100,7 @@ function tvTopics(base: string, prefix: string, tv: string): TvTopics {
     // from turning the topic into a wildcard or an extra level.
     thumbnail: (contentId) => `${root}/thumbnail/${sanitizeThumbnailId(contentId)}`,
     thumbnailFilter: `${root}/thumbnail/+`,
+    thumbnailIndex: `${root}/thumbnails`,
     imageCurrent: `${root}/image/current`,
     imagePreview: `${root}/image/preview`,
     description: (contentId) => `${root}/artwork/${sanitizeThumbnailId(contentId)}/description`,

@@ -57,6 +57,11 @@ export class BrowserFlow {
     return this.browser.filterOptions(this.deps.artworks());
   }
 
+  /** The TV's favourites, read elsewhere (tv-features.ts) or restored from the data dir. */
+  setFavourites(contentIds: readonly string[]): void {
+    this.browser.setFavourites(contentIds);
+  }
+
   search(query: string): JobOutcome<unknown> {
     this.browser.setQuery(query);
     this.deps.onChanged();

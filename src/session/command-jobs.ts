@@ -24,9 +24,12 @@ export interface CommandJobDeps {
   onSelected(contentId: string): void;
   /** What the TV last reported about its slideshow (null: not read yet). */
   slideshow(): SlideshowStatus | null;
-  /** The TV applied a photo filter or changed a favourite (the session's view follows). */
+  /** Minutes of the last slideshow that ran, for `value: 'on'` while it is off. */
+  lastSlideshowMinutes(): number | null;
+  /** The TV applied a photo filter, changed a favourite or a setting (the session follows). */
   onFilterApplied(contentId: string, filterId: string): void;
   onFavouriteChanged(contentId: string, on: boolean): void;
+  onSettingChanged(setting: 'brightness' | 'color_temperature', value: number): void;
 }
 
 /** Slideshow interval for `value: 'on'` when the TV has never run one. */
@@ -52,6 +55,25 @@ export type TvCommand = Extract<
       | 'favourite';
   }
 >;
+
+const TV_COMMAND_ACTIONS: ReadonlySet<string> = new Set<TvCommand['action']>([
+  'select',
+  'matte',
+  'art_mode',
+  'slideshow',
+  'next',
+  'previous',
+  'shuffle',
+  'brightness',
+  'color_temperature',
+  'photo_filter',
+  'favourite',
+]);
+
+/** Whether a command is one job on the TV's lanes (`jobForCommand` takes it). */
+export function isTvCommand(command: Command): command is TvCommand {
+  return TV_COMMAND_ACTIONS.has(command.action);
+}
 
 /**
  * Turns a parsed MQTT command into the job that carries it out. User commands run on the
@@ -91,7 +113,11 @@ export function jobForCommand(command: TvCommand, deps: CommandJobDeps): JobSpec
           if (!contentId) {
             throw new DocentError('NO_CURRENT_ARTWORK', 'no artwork to change the matte of');
           }
-          await deps.api.changeMatte(contentId, command.matteId);
+          await deps.api.changeMatte(
+            contentId,
+            command.matteId,
+            command.portraitMatteId ?? undefined,
+          );
 
           return { content_id: contentId, matte_id: command.matteId };
         },
@@ -102,7 +128,8 @@ export function jobForCommand(command: TvCommand, deps: CommandJobDeps): JobSpec
         name: 'art_mode',
         coalesceKey: 'art_mode',
         run: async () => {
-          await deps.api.setArtMode(command.on);
+          // 5.x sets ignore a redundant set without a reply (§3.6): ask first.
+          await deps.api.setArtMode(command.on, { checkFirst: true });
 
           return { art_mode: command.on ? 'on' : 'off' };
         },
@@ -116,7 +143,7 @@ export function jobForCommand(command: TvCommand, deps: CommandJobDeps): JobSpec
           // What the command leaves out is kept as the TV has it.
           const now = deps.slideshow();
           const status = await deps.api.setSlideshowStatus({
-            value: slideshowValue(command.value, now),
+            value: slideshowValue(command.value, now, deps.lastSlideshowMinutes()),
             categoryId: command.categoryId ?? now?.categoryId ?? MY_PHOTOS_CATEGORY,
             shuffle: command.shuffle ?? now?.type === 'shuffleslideshow',
           });
@@ -151,16 +178,24 @@ export function jobForCommand(command: TvCommand, deps: CommandJobDeps): JobSpec
         ...user,
         name: 'brightness',
         coalesceKey: 'brightness',
-        run: async () => ({ brightness: await deps.api.settings.setBrightness(command.value) }),
+        run: async () => {
+          const value = await deps.api.settings.setBrightness(command.value);
+          deps.onSettingChanged('brightness', value);
+
+          return { brightness: value };
+        },
       };
     case 'color_temperature':
       return {
         ...user,
         name: 'color_temperature',
         coalesceKey: 'color_temperature',
-        run: async () => ({
-          color_temperature: await deps.api.settings.setColorTemperature(command.value),
-        }),
+        run: async () => {
+          const value = await deps.api.settings.setColorTemperature(command.value);
+          deps.onSettingChanged('color_temperature', value);
+
+          return { color_temperature: value };
+        },
       };
     case 'photo_filter':
       return {
@@ -192,14 +227,18 @@ export function jobForCommand(command: TvCommand, deps: CommandJobDeps): JobSpec
   }
 }
 
-/** `on` keeps the interval running (else 15 min); null keeps what the TV has, `off` included. */
+/**
+ * `on` keeps the interval running, else the last one used (else 15 min); null keeps what the TV
+ * has, `off` included.
+ */
 function slideshowValue(
   value: 'off' | 'on' | number | null,
   now: SlideshowStatus | null,
+  lastMinutes: number | null,
 ): 'off' | number {
   const running = now && /^[0-9]+$/.test(now.value) ? Number(now.value) : null;
   if (value === null) return running ?? 'off';
-  if (value === 'on') return running ?? DEFAULT_SLIDESHOW_MINUTES;
+  if (value === 'on') return running ?? lastMinutes ?? DEFAULT_SLIDESHOW_MINUTES;
 
   return value;
 }

@@ -9,6 +9,9 @@ export interface EventEffect {
   /** The catalogue changed on the TV (upload, delete): read it again. */
   rereadCatalog?: boolean;
   power?: 'standby' | 'wakeup';
+  favourite?: { contentId: string; on: boolean };
+  /** An art-mode setting the TV changed (older firmware broadcasts them, §5). */
+  setting?: { name: 'brightness' | 'color_temperature'; value: number };
 }
 
 /**

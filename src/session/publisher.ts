@@ -9,6 +9,10 @@ import {
 } from '../mqtt/discovery.js';
 import type { Topics, TvTopics } from '../mqtt/topics.js';
 import type { Artwork } from '../tv/types.js';
+import { indexSchema, type ThumbnailLedger } from './thumbnail-ledger.js';
+
+/** How long to listen for the retained thumbnail index before deciding the broker lost it. */
+const INDEX_COLLECT_MS = 1000;
 
 /**
  * Everything one TV session sends to the broker, with the QoS and retain rules of
@@ -17,8 +21,6 @@ import type { Artwork } from '../tv/types.js';
  */
 export class TvPublisher {
   private readonly topics: TvTopics;
-  /** content id → hash of the thumbnail last published in this process. */
-  private readonly publishedThumbnails = new Map<string, string>();
   /** Discovery topic → payload last published, so unchanged configs are not resent. */
   private readonly lastDiscovery = new Map<string, string>();
 
@@ -29,6 +31,8 @@ export class TvPublisher {
       topics: Topics;
       version: string;
       discoveryMode: DiscoveryMode;
+      /** Which thumbnails the broker holds (kept across restarts). */
+      ledger: ThumbnailLedger;
       logger: Logger;
     },
   ) {
@@ -89,12 +93,12 @@ export class TvPublisher {
     await this.send(this.topics.catalog, JSON.stringify(list), true);
   }
 
-  /** Publishes a thumbnail unless the same bytes already went out from this process. */
+  /** Publishes a thumbnail unless the broker already holds these bytes (thumbnail-ledger.ts). */
   async thumbnail(contentId: string, data: Buffer, hash: string): Promise<boolean> {
-    if (this.publishedThumbnails.get(contentId) === hash) return false;
+    if (this.deps.ledger.has(contentId, hash)) return false;
 
     const sent = await this.send(this.topics.thumbnail(contentId), data, true);
-    if (sent) this.publishedThumbnails.set(contentId, hash);
+    if (sent) this.deps.ledger.note(contentId, hash);
 
     return sent;
   }
@@ -102,7 +106,34 @@ export class TvPublisher {
   /** An empty retained payload removes the retained thumbnail of an artwork that left the TV. */
   async clearThumbnail(contentId: string): Promise<void> {
     await this.send(this.topics.thumbnail(contentId), '', true);
-    this.publishedThumbnails.delete(contentId);
+    this.deps.ledger.forget(contentId);
+  }
+
+  /**
+   * Reads the retained thumbnail index and keeps the ledger only if the broker holds its epoch;
+   * then publishes the index under the (possibly new) epoch. Returns whether the ledger was
+   * kept, i.e. whether thumbnails already on the broker may be skipped.
+   */
+  async reconcileThumbnails(count: number): Promise<boolean> {
+    if (!this.deps.mqtt.connected) return false;
+
+    const retained = await this.deps.mqtt.collectRetained(
+      this.topics.thumbnailIndex,
+      INDEX_COLLECT_MS,
+    );
+    const payload = retained.get(this.topics.thumbnailIndex);
+    const parsed = payload ? indexSchema.safeParse(parseJson(payload)) : null;
+    const kept = this.deps.ledger.reconcile(parsed?.success ? parsed.data.epoch : null);
+    const index = JSON.stringify({ epoch: this.deps.ledger.epoch, count });
+    await this.send(this.topics.thumbnailIndex, index, true);
+    this.deps.logger.debug({ kept, published: this.deps.ledger.size }, 'thumbnail index checked');
+
+    return kept;
+  }
+
+  /** Persists which thumbnails went out (call after a batch, not per thumbnail). */
+  saveThumbnailLedger(): Promise<void> {
+    return this.deps.ledger.save();
   }
 
   async description(contentId: string, payload: Record<string, unknown>): Promise<void> {
@@ -123,11 +154,6 @@ export class TvPublisher {
     await this.send(this.topics.commandResult, JSON.stringify(result), false, true);
   }
 
-  /** Forget what was published, so the next round republishes (the broker may have lost it). */
-  forgetPublished(): void {
-    this.publishedThumbnails.clear();
-  }
-
   /** False when the broker is not connected or refused; callers republish on the next connect. */
   private async send(
     topic: string,
@@ -146,5 +172,13 @@ export class TvPublisher {
 
       return false;
     }
+  }
+}
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

@@ -5,23 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
-import { errorCode, errorMessage } from '../errors.js';
+import { DocentError, errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { badCommandResult, type CommandResult, resultFromOutcome } from '../mqtt/command-result.js';
 import { type Command, parseCommand } from '../mqtt/commands.js';
 import type { LaneScheduler } from '../queue/scheduler.js';
 import type { JobOutcome } from '../queue/types.js';
-import type { FrameArtApi } from '../tv/art-api.js';
-import type { CurrentArtwork } from '../tv/types.js';
+import type { CurrentArtwork, SlideshowStatus } from '../tv/types.js';
 import { wakeOnLan } from '../tv/wake.js';
 import type { BrowserFlow } from './browser-flow.js';
-import { type CommandJobDeps, jobForCommand, type TvCommand } from './command-jobs.js';
+import { type CommandJobDeps, isTvCommand, jobForCommand, type TvCommand } from './command-jobs.js';
 import type { SessionDescriptions } from './descriptions.js';
 import type { TvPublisher } from './publisher.js';
+import type { TvFeatures } from './tv-features.js';
+import type { TvLink } from './tv-link.js';
 
-/** Where Wake-on-LAN packets go; `mac` null when the TV's MAC is not known. */
+/** Where Wake-on-LAN packets go. */
 export interface WakeSettings {
-  mac: string | null;
   /** Send to this address only (tests: 127.0.0.1); broadcast when absent. */
   address?: string;
   port?: number;
@@ -32,7 +32,10 @@ export interface SessionCommandsDeps {
   publisher: TvPublisher;
   browser: BrowserFlow;
   descriptions: SessionDescriptions | null;
-  api: FrameArtApi;
+  link: TvLink;
+  features: TvFeatures;
+  /** What the TV last reported about its slideshow, and the minutes of the last one that ran. */
+  slideshow(): { status: SlideshowStatus | null; lastMinutes: number | null };
   /** The session's catalogue (replaced on start, so asked for each time). */
   catalog(): Catalog;
   /** How long a user command may wait to start before it ends `expired`. */
@@ -80,9 +83,18 @@ export class SessionCommands {
   }
 
   private run(command: Command): Promise<JobOutcome<unknown>> | JobOutcome<unknown> {
+    if (isTvCommand(command)) return this.enqueue(command);
+
     switch (command.action) {
       case 'refresh':
+        this.probeIfWaiting();
         return this.deps.refresh();
+      case 'reconnect':
+        return this.reconnect();
+      case 'pair':
+        return this.pair(command.id);
+      case 'power':
+        return this.setPower(command.id, command.value);
       case 'describe':
         return this.describe(command.contentId);
       case 'sync_thumbnails':
@@ -103,20 +115,86 @@ export class SessionCommands {
         }
         return this.enqueue({ action: 'select', id: command.id, contentId: pick, show: true });
       }
-      default:
-        return this.enqueue(command);
     }
   }
 
   private enqueue(command: TvCommand): Promise<JobOutcome<unknown>> {
+    this.probeIfWaiting();
+
     return this.deps.scheduler.enqueue(jobForCommand(command, this.jobDeps()));
+  }
+
+  /**
+   * A user is waiting: a connection backing off (or given up, `dormant`) gets one attempt now
+   * instead of after its delay. The attempt is bounded; the command's own deadline still holds.
+   */
+  private probeIfWaiting(): void {
+    const state = this.deps.link.connection.state;
+    if (state !== 'backoff' && state !== 'dormant') return;
+
+    this.deps.logger.info({ state }, 'user command probes the tv');
+    void this.deps.link.connection.probe();
+  }
+
+  private async reconnect(): Promise<JobOutcome<unknown>> {
+    const state = await this.deps.link.connection.probe();
+
+    return state === 'ready'
+      ? { status: 'ok', value: { connection: state } }
+      : { status: 'error', code: 'TV_NOT_READY', message: `the art channel is ${state}` };
+  }
+
+  /** The prompt is on the remote channel, so this needs no art channel (`needsTv: false`). */
+  private pair(id: string | null): Promise<JobOutcome<unknown>> {
+    return this.deps.scheduler.enqueue({
+      lane: 'user',
+      name: 'pair',
+      ...(id === null ? {} : { id }),
+      coalesceKey: 'pair',
+      needsTv: false,
+      maxAttempts: 1,
+      run: async () => {
+        const state = await this.deps.link.connection.pair();
+        if (state !== 'paired') {
+          throw new DocentError(`PAIRING_${state.toUpperCase()}`, pairingMessage(state));
+        }
+
+        return { pairing: state };
+      },
+    });
+  }
+
+  /**
+   * Power may start from off, so it needs no art channel. Each step is verified and bounded in
+   * tv/power.ts (a wake waits up to 30 s, frame-protocol.md §6.4).
+   */
+  private setPower(
+    id: string | null,
+    target: 'off' | 'watching' | 'art',
+  ): Promise<JobOutcome<unknown>> {
+    return this.deps.scheduler.enqueue({
+      lane: 'user',
+      name: 'power',
+      ...(id === null ? {} : { id }),
+      coalesceKey: 'power',
+      needsTv: false,
+      maxAttempts: 1,
+      deadlineAt: Date.now() + this.deps.userDeadlineMs,
+      run: async () => {
+        await this.deps.link.power.setPower(target);
+
+        return { power: target };
+      },
+    });
   }
 
   private jobDeps(): CommandJobDeps {
     const catalog = this.deps.catalog();
 
+    const { features } = this.deps;
+
     return {
-      api: this.deps.api,
+      api: this.deps.link.api,
       // An empty catalogue has never been read: let the TV decide whether the id exists.
       knownArtwork: (id) => (catalog.artworks().length ? catalog.has(id) : null),
       currentContentId: () => catalog.current()?.contentId ?? null,
@@ -124,9 +202,11 @@ export class SessionCommands {
       artworkIds: () => catalog.artworks().map((a) => a.contentId),
       random: Math.random,
       onSelected: (contentId) => this.noteSelected(contentId),
-      slideshow: () => null,
-      onFilterApplied: () => {},
-      onFavouriteChanged: () => {},
+      slideshow: () => this.deps.slideshow().status,
+      lastSlideshowMinutes: () => this.deps.slideshow().lastMinutes,
+      onFilterApplied: (contentId, filterId) => features.filterApplied(contentId, filterId),
+      onFavouriteChanged: (contentId, on) => features.favouriteChanged(contentId, on),
+      onSettingChanged: (setting, value) => features.settingChanged(setting, value),
     };
   }
 
@@ -146,14 +226,13 @@ export class SessionCommands {
 
   /** Wake-on-LAN needs no art channel, so it may run while the TV is off (`needsTv: false`). */
   private wakeTv(id: string | null): Promise<JobOutcome<unknown>> | JobOutcome<unknown> {
-    const mac = this.wake.mac;
+    // The configured MAC, else the one the TV reported over REST while it was on.
+    const mac = this.deps.link.mac;
     if (mac === null) {
-      // TODO(#6): read the MAC from the TV's REST answer (`wifiMac`) once tv/ offers it, so wake
-      // works without `tvs[].mac` in the configuration.
       return {
         status: 'error',
         code: 'UNSUPPORTED',
-        message: 'wake needs the TV MAC address (tvs[].mac in the configuration)',
+        message: 'wake needs the TV MAC address: set tvs[].mac, or let Docent see the TV on once',
       };
     }
 
@@ -202,5 +281,18 @@ export class SessionCommands {
     await this.deps.publisher.result(result);
 
     return result;
+  }
+}
+
+function pairingMessage(state: string): string {
+  switch (state) {
+    case 'denied':
+      return 'the TV refused Docent: allow it under Device Connection Manager on the TV';
+    case 'timeout':
+      return 'nobody answered the prompt on the TV in time; press Pair again and allow Docent';
+    case 'revoked':
+      return 'the TV no longer accepts the saved token; press Pair and allow Docent on the TV';
+    default:
+      return `pairing ended ${state}`;
   }
 }

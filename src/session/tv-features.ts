@@ -2,15 +2,16 @@
  * The optional art features of one TV as Home Assistant sees them: brightness and colour
  * temperature (with the TV's ranges), photo filters, favourites and the slideshow. An entity is
  * offered unless the TV's capabilities say the feature is unsupported; dropping it from
- * discovery removes it from HA (publisher.ts sends the removal).
+ * discovery removes it from HA.
  *
  * Features still `unknown` are offered, so entities do not vanish and come back (losing their
- * registry settings) while a TV that was never asked is being read.
+ * registry settings) while a TV that was never asked is being read. What was read is kept in
+ * `snapshot()`, so a restart shows it before the TV answers.
  */
 import type { Logger } from '../log.js';
 import type { JobOutcome } from '../queue/types.js';
 import type { FrameArtApi } from '../tv/art-api.js';
-import type { RangeSetting } from '../tv/art-api-settings.js';
+import type { ArtModeSettings, RangeSetting } from '../tv/art-api-settings.js';
 import type { ArtFeature } from '../tv/capabilities.js';
 
 /** A number entity's range. */
@@ -39,6 +40,15 @@ export interface FeatureState {
   favourite: 'on' | 'off' | null;
 }
 
+/** What the features keep between runs (session-store.ts). */
+export interface FeatureSnapshot {
+  brightness: RangeSetting | null;
+  colorTemperature: RangeSetting | null;
+  photoFilters: string[] | null;
+  favourites: string[] | null;
+  applied: { contentId: string; filterId: string } | null;
+}
+
 /** The TV's favourites category (frame-protocol.md §3.7). */
 export const FAVOURITES_CATEGORY = 'MY-C0004';
 
@@ -59,12 +69,34 @@ const LARGE_RANGE: RangeView = { min: 0, max: 50 };
 const COLOR_TEMPERATURE_RANGE: RangeView = { min: -5, max: 5 };
 
 export class TvFeatures {
+  private brightness: RangeSetting | null = null;
+  private colorTemperature: RangeSetting | null = null;
   private filters: string[] | null = null;
   private favourites: Set<string> | null = null;
   private applied: { contentId: string; filterId: string } | null = null;
 
   constructor(private readonly deps: TvFeaturesDeps) {
     deps.api.capabilities.on('change', () => deps.onChanged());
+  }
+
+  /** What an earlier run read; the TV's answers replace it as they come. */
+  restore(snapshot: FeatureSnapshot): void {
+    this.brightness = snapshot.brightness;
+    this.colorTemperature = snapshot.colorTemperature;
+    this.filters = snapshot.photoFilters;
+    this.favourites = snapshot.favourites ? new Set(snapshot.favourites) : null;
+    this.applied = snapshot.applied;
+    if (snapshot.favourites) this.deps.onFavourites(snapshot.favourites);
+  }
+
+  snapshot(): FeatureSnapshot {
+    return {
+      brightness: this.brightness,
+      colorTemperature: this.colorTemperature,
+      photoFilters: this.filters,
+      favourites: this.favourites ? [...this.favourites] : null,
+      applied: this.applied,
+    };
   }
 
   /**
@@ -75,7 +107,11 @@ export class TvFeatures {
   async read(): Promise<void> {
     const { api } = this.deps;
     const reads: Array<[string, ArtFeature, () => Promise<unknown>]> = [
-      ['art_settings', 'art_mode_settings', () => api.settings.get()],
+      [
+        'art_settings',
+        'art_mode_settings',
+        async () => this.settingsRead(await api.settings.get()),
+      ],
       [
         'photo_filters',
         'photo_filters',
@@ -109,13 +145,12 @@ export class TvFeatures {
 
   offered(): OfferedFeatures {
     const caps = this.deps.api.capabilities;
-    const settings = this.deps.api.settings.cached;
     const has = (feature: ArtFeature) => caps.feature(feature) !== 'unsupported';
 
     return {
-      brightness: has('brightness') ? rangeOf(settings?.brightness ?? null, null) : null,
+      brightness: has('brightness') ? rangeOf(this.brightness, null) : null,
       colorTemperature: has('color_temperature')
-        ? rangeOf(settings?.colorTemperature ?? null, COLOR_TEMPERATURE_RANGE)
+        ? rangeOf(this.colorTemperature, COLOR_TEMPERATURE_RANGE)
         : null,
       photoFilters: has('photo_filters') ? (this.filters ?? ['none']) : null,
       favourites: has('favourites'),
@@ -124,12 +159,11 @@ export class TvFeatures {
   }
 
   state(): FeatureState {
-    const settings = this.deps.api.settings.cached;
     const current = this.deps.currentContentId();
 
     return {
-      brightness: settings?.brightness?.value ?? null,
-      colorTemperature: settings?.colorTemperature?.value ?? null,
+      brightness: this.brightness?.value ?? null,
+      colorTemperature: this.colorTemperature?.value ?? null,
       photoFilter:
         current !== null && this.applied?.contentId === current ? this.applied.filterId : null,
       favourite:
@@ -158,6 +192,19 @@ export class TvFeatures {
   filterApplied(contentId: string, filterId: string): void {
     this.applied = { contentId, filterId };
     this.deps.onChanged();
+  }
+
+  /** A new value from a command's reply or the TV's own broadcast; the range is kept. */
+  settingChanged(setting: 'brightness' | 'color_temperature', value: number): void {
+    const key = setting === 'brightness' ? 'brightness' : 'colorTemperature';
+    const before = this[key];
+    this[key] = { value, min: before?.min ?? null, max: before?.max ?? null };
+    this.deps.onChanged();
+  }
+
+  private settingsRead(settings: ArtModeSettings): void {
+    this.brightness = settings.brightness;
+    this.colorTemperature = settings.colorTemperature;
   }
 }
 

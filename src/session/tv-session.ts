@@ -5,14 +5,12 @@ import type { Logger } from '../log.js';
 import type { MqttBridgeClient } from '../mqtt/client.js';
 import type { CommandResult } from '../mqtt/command-result.js';
 import type { DiscoveryMessage, DiscoveryMode, TvDescriptor } from '../mqtt/discovery.js';
+import { intervalOptions } from '../mqtt/slideshow-labels.js';
 import type { Topics } from '../mqtt/topics.js';
 import { LaneScheduler } from '../queue/scheduler.js';
-import type { JobOutcome, JobSpec } from '../queue/types.js';
 import { ThumbnailCache } from '../thumbnails/cache.js';
-import { FrameArtApi } from '../tv/art-api.js';
-import { FrameConnection } from '../tv/connection.js';
+import type { FrameConnectionOptions } from '../tv/connection.js';
 import { parseTvEvent, type TvEvent } from '../tv/events.js';
-import { FileTokenStore } from '../tv/token-store.js';
 import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
 import { BrowserFlow } from './browser-flow.js';
 import { type AiSettings, SessionDescriptions } from './descriptions.js';
@@ -20,8 +18,13 @@ import { effectOf } from './event-effects.js';
 import { matteOptions } from './matte-options.js';
 import { TvPublisher } from './publisher.js';
 import { SessionCommands, type WakeSettings } from './session-commands.js';
-import { toStatePayload } from './state.js';
+import { SessionStore } from './session-store.js';
+import { slideshowMinutes, toStatePayload } from './state.js';
 import { ThumbnailFlow } from './thumbnail-flow.js';
+import { ThumbnailLedger } from './thumbnail-ledger.js';
+import { TvFeatures } from './tv-features.js';
+import { TvLink } from './tv-link.js';
+import { TvReads } from './tv-reads.js';
 
 export interface TvSessionOptions {
   tv: {
@@ -30,7 +33,7 @@ export interface TvSessionOptions {
     host: string;
     port: number;
     secure: boolean;
-    /** For Wake-on-LAN; wake answers UNSUPPORTED without it. */
+    /** For Wake-on-LAN; else the MAC the TV reported over REST is used. */
     mac?: string | undefined;
   };
   dataDir: string;
@@ -38,18 +41,17 @@ export interface TvSessionOptions {
   thumbnails: { maxWidthPx: number; chunkTargetMs: number };
   /** How long a user command may wait to start before it ends `expired`. */
   userDeadlineMs?: number;
-  /** Art-channel timings; tests shorten them. */
-  connection?: {
-    backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
-    requestTimeoutMs?: number;
-  };
+  /** Art-channel timings and policies; tests shorten them. */
+  connection?: Partial<Omit<FrameConnectionOptions, 'tvId' | 'host' | 'port' | 'secure'>>;
   thumbnailTimeoutMs?: number;
   /** Artwork descriptions; off when absent. */
   ai?: AiSettings | null;
   /** Device-based discovery (default) or one message per entity. */
   discoveryMode?: DiscoveryMode;
   /** Where Wake-on-LAN packets go (tests: the simulator's port); broadcast port 9 by default. */
-  wake?: Omit<WakeSettings, 'mac'>;
+  wake?: WakeSettings;
+  /** How often REST is asked for power while the art channel is down. Default 60 s. */
+  powerProbeMs?: number;
 }
 
 export interface TvSessionDeps {
@@ -58,7 +60,13 @@ export interface TvSessionDeps {
   logger: Logger;
 }
 
+/** Why everything is published again (bridge.ts). */
+export type RepublishReason = 'ha_birth' | 'broker_reconnect';
+
 const STATE_PUBLISH_DELAY_MS = 50;
+/** State that only matters across restarts is written at most this often. */
+const SAVE_DELAY_MS = 2000;
+const DEFAULT_POWER_PROBE_MS = 60_000;
 
 /**
  * One TV: its supervised connection, its lanes, its catalogue and thumbnails, and what Home
@@ -67,21 +75,26 @@ const STATE_PUBLISH_DELAY_MS = 50;
 export class TvSession {
   readonly tvId: string;
   private readonly log: Logger;
-  private readonly connection: FrameConnection;
-  private readonly api: FrameArtApi;
+  private readonly link: TvLink;
   private readonly scheduler: LaneScheduler;
   private readonly store: CatalogStore;
+  private readonly sessionStore: SessionStore;
   private readonly cache: ThumbnailCache;
   private readonly thumbnails: ThumbnailFlow;
   private readonly publisher: TvPublisher;
   private readonly descriptions: SessionDescriptions | null;
   private readonly browser: BrowserFlow;
+  private readonly features: TvFeatures;
+  private readonly reads: TvReads;
   private readonly commands: SessionCommands;
   private catalog = new Catalog();
   private connectionState: ConnectionState = 'offline';
   private slideshow: SlideshowStatus | null = null;
+  private lastSlideshowMinutes: number | null = null;
   private lastError: { code: string; message: string; at: string } | null = null;
   private statePublishTimer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private powerProbeTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
@@ -89,30 +102,25 @@ export class TvSession {
     private readonly deps: TvSessionDeps,
   ) {
     const { tv } = options;
+    const place = { dataDir: options.dataDir, tvId: tv.id };
     this.tvId = tv.id;
     this.log = deps.logger.child({ tv: tv.id });
-    this.connection = new FrameConnection(
+    this.link = new TvLink(
       {
         tvId: tv.id,
         host: tv.host,
         port: tv.port,
         secure: tv.secure,
-        ...(options.connection?.backoff ? { backoff: options.connection.backoff } : {}),
-        ...(options.connection?.requestTimeoutMs
-          ? { requestTimeoutMs: options.connection.requestTimeoutMs }
-          : {}),
+        mac: tv.mac ?? null,
+        dataDir: options.dataDir,
+        ...(options.connection ? { connection: options.connection } : {}),
+        ...(options.wake ? { wol: options.wake } : {}),
       },
-      {
-        logger: this.log.child({ component: 'tv' }),
-        tokenStore: new FileTokenStore({ dataDir: options.dataDir, tvId: tv.id }),
-      },
+      { logger: this.log },
     );
-    this.api = new FrameArtApi(this.connection);
     this.scheduler = new LaneScheduler({ logger: this.log.child({ component: 'queue' }) });
-    this.store = new CatalogStore(
-      { dataDir: options.dataDir, tvId: tv.id },
-      { logger: this.log.child({ component: 'catalog' }) },
-    );
+    this.store = new CatalogStore(place, { logger: this.log });
+    this.sessionStore = new SessionStore(place, { logger: this.log });
     this.cache = new ThumbnailCache(
       {
         dir: `${options.dataDir}/tvs/${tv.id}/thumbnails`,
@@ -125,92 +133,135 @@ export class TvSession {
       topics: deps.topics,
       version: options.version,
       discoveryMode: options.discoveryMode ?? 'device',
+      ledger: new ThumbnailLedger(place, { logger: this.log }),
       logger: this.log.child({ component: 'mqtt' }),
     });
     this.descriptions = options.ai
-      ? new SessionDescriptions(
-          options.ai,
-          { dataDir: options.dataDir, tvId: tv.id },
-          {
-            cache: this.cache,
-            publish: (contentId, payload) => this.publisher.description(contentId, payload),
-            onCurrentChanged: () => this.schedulePublishState(),
-            logger: this.log.child({ component: 'ai' }),
-          },
-        )
+      ? new SessionDescriptions(options.ai, place, {
+          cache: this.cache,
+          publish: (contentId, payload) => this.publisher.description(contentId, payload),
+          onCurrentChanged: () => this.schedulePublishState(),
+          logger: this.log.child({ component: 'ai' }),
+        })
       : null;
+    const api = this.link.api;
+    const thumbnailTimeoutMs = options.thumbnailTimeoutMs ?? 15_000;
+    const currentContentId = () => this.catalog.current()?.contentId ?? null;
     this.thumbnails = new ThumbnailFlow(
+      { chunkTargetMs: options.thumbnails.chunkTargetMs, timeoutMs: thumbnailTimeoutMs },
       {
-        chunkTargetMs: options.thumbnails.chunkTargetMs,
-        timeoutMs: options.thumbnailTimeoutMs ?? 15_000,
-      },
-      {
-        api: this.api,
+        api,
         scheduler: this.scheduler,
         cache: this.cache,
         publisher: this.publisher,
         artworkIds: () => this.catalog.artworks().map((a) => a.contentId),
-        currentContentId: () => this.catalog.current()?.contentId ?? null,
+        currentContentId,
         onStored: (contentId) => this.descriptions?.thumbnailStored(contentId),
         onProgress: () => this.schedulePublishState(),
         logger: this.log.child({ component: 'thumbnails' }),
       },
     );
     this.browser = new BrowserFlow(
-      { thumbnailTimeoutMs: options.thumbnailTimeoutMs ?? 15_000 },
+      { thumbnailTimeoutMs },
       {
-        api: this.api,
+        api,
         scheduler: this.scheduler,
         cache: this.cache,
         publisher: this.publisher,
         artworks: () => this.catalog.artworks(),
-        currentContentId: () => this.catalog.current()?.contentId ?? null,
+        currentContentId,
         onChanged: () => this.optionsChanged(),
         logger: this.log.child({ component: 'mqtt' }),
       },
     );
-    this.commands = new SessionCommands(
-      { mac: tv.mac ?? null, ...options.wake },
-      {
-        scheduler: this.scheduler,
-        publisher: this.publisher,
-        browser: this.browser,
-        descriptions: this.descriptions,
-        api: this.api,
-        catalog: () => this.catalog,
-        userDeadlineMs: options.userDeadlineMs ?? 30_000,
-        refresh: () => this.refresh(),
-        syncThumbnails: () => this.startThumbnailSync(),
-        onSelected: (current) => this.setCurrent(current),
-        onError: (code, message) => this.noteError(code, message),
-        logger: this.log.child({ component: 'commands' }),
+    this.features = new TvFeatures({
+      api,
+      enqueueSync: (name, run) => this.reads.enqueueSync(name, run),
+      currentContentId,
+      onFavourites: (ids) => this.browser.setFavourites(ids),
+      onChanged: () => {
+        this.optionsChanged();
+        this.scheduleSave();
       },
-    );
+      logger: this.log,
+    });
+    this.reads = new TvReads({
+      api,
+      scheduler: this.scheduler,
+      features: this.features,
+      power: this.link.power,
+      catalog: () => this.catalog,
+      thumbnails: this.thumbnails,
+      browser: this.browser,
+      publisher: this.publisher,
+      cache: this.cache,
+      setCurrent: (current) => this.setCurrent(current),
+      setSlideshow: (slideshow) => this.setSlideshow(slideshow),
+      afterRefresh: async () => {
+        this.schedulePublishState();
+        await this.publisher.discovery(this.discoveryMessages());
+        await this.saveNow();
+      },
+      onCatalogueRead: () => this.optionsChanged(),
+      onCatalogueDone: () =>
+        this.descriptions?.describeCatalogue(this.catalog.artworks().map((a) => a.contentId)),
+      logger: this.log,
+    });
+    this.commands = new SessionCommands(options.wake ?? {}, {
+      scheduler: this.scheduler,
+      publisher: this.publisher,
+      browser: this.browser,
+      descriptions: this.descriptions,
+      link: this.link,
+      features: this.features,
+      slideshow: () => ({ status: this.slideshow, lastMinutes: this.lastSlideshowMinutes }),
+      catalog: () => this.catalog,
+      userDeadlineMs: options.userDeadlineMs ?? 30_000,
+      refresh: () => this.reads.refresh(),
+      syncThumbnails: () => this.reads.startThumbnailSync(),
+      onSelected: (current) => this.setCurrent(current),
+      onError: (code, message) => this.noteError(code, message),
+      logger: this.log.child({ component: 'commands' }),
+    });
   }
 
   /** Cache first: what the data dir holds is published before the TV is asked anything. */
   async start(): Promise<void> {
     const snapshot = await this.store.load();
     if (snapshot) this.catalog = Catalog.fromSnapshot(snapshot);
+    await this.link.load();
+    await this.restoreSession();
     await this.cache.start();
     await this.descriptions?.start();
     this.descriptions?.currentChanged(this.catalog.current()?.contentId ?? null);
 
     this.scheduler.on('change', () => this.schedulePublishState());
-    this.connection.on('state', (state: ConnectionState) => this.onConnectionState(state));
-    this.connection.on('event', (event: ArtEvent) => this.onArtEvent(event));
+    const { connection, power } = this.link;
+    connection.on('state', (state: ConnectionState) => this.onConnectionState(state));
+    connection.on('event', (event: ArtEvent) => this.onArtEvent(event));
+    connection.on('pairing', () => this.schedulePublishState());
+    power.on('power', () => this.schedulePublishState());
 
     await this.subscribeCommands();
-    await this.publishAll(false);
+    await this.publisher.availability(false);
+    await this.publishState();
+    await this.publishCatalog();
+    await this.publishCurrentImage();
+    await this.browser.publishPreview();
     this.log.info(
       { artworks: this.catalog.artworks().length, thumbnails: this.cache.list().length },
       'tv session started',
     );
   }
 
-  /** Starts supervising the TV connection; call after start() and the first discovery. */
+  /**
+   * Starts supervising the TV connection and, beside it, brings the broker's retained
+   * thumbnails up to date; call after start() and the first discovery.
+   */
   connect(): void {
-    this.connection.start();
+    this.link.start();
+    this.schedulePowerProbe(0);
+    void this.publishCachedThumbnails();
   }
 
   /** This TV's discovery messages (one device message by default), as they should be now. */
@@ -224,22 +275,17 @@ export class TvSession {
   }
 
   /**
-   * Republishes availability, state, catalogue and images (HA birth, broker reconnect);
-   * `force` ignores what this process already sent. Discovery is the bridge's job.
+   * Republishes availability, state, catalogue, images and descriptions (HA birth, broker
+   * reconnect). Thumbnails are retained on the broker and go again only when it lost them.
+   * Discovery is the bridge's job.
    */
-  async publishAll(force: boolean): Promise<void> {
-    if (force) this.publisher.forgetPublished();
-
+  async publishAll(reason: RepublishReason): Promise<void> {
     await this.publisher.availability(this.connectionState === 'ready');
     await this.publishState();
-    await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
-    for (const contentId of this.cache.list()) {
-      const data = await this.cache.read(contentId);
-      const hash = this.cache.hashOf(contentId);
-      if (data && hash) await this.publisher.thumbnail(contentId, data, hash);
-    }
+    await this.publishCatalog();
     await this.publishCurrentImage();
     await this.browser.publishPreview();
+    if (reason === 'broker_reconnect') await this.publishCachedThumbnails();
   }
 
   /** Thumbnail sync progress, for the demo's progress line. */
@@ -257,15 +303,18 @@ export class TvSession {
     if (this.stopped) return;
     this.stopped = true;
 
-    if (this.statePublishTimer) clearTimeout(this.statePublishTimer);
+    for (const timer of [this.statePublishTimer, this.saveTimer, this.powerProbeTimer]) {
+      if (timer) clearTimeout(timer);
+    }
     const steps: Array<[string, () => unknown]> = [
       ['thumbnails', () => this.thumbnails.stop()],
       ['descriptions', () => this.descriptions?.stop()],
       ['scheduler', () => this.scheduler.stop()],
-      ['connection', () => this.connection.stop()],
+      ['connection', () => this.link.stop()],
       ['state', () => this.publishFinalState()],
       ['availability', () => this.publisher.availability(false)],
-      ['catalog', () => this.store.save(this.catalog.snapshot())],
+      ['save', () => this.saveNow()],
+      ['ledger', () => this.publisher.saveThumbnailLedger()],
     ];
     for (const [step, run] of steps) {
       try {
@@ -277,7 +326,7 @@ export class TvSession {
     this.log.info('tv session stopped');
   }
 
-  /** Browser or current artwork changed: select options (discovery) and state follow. */
+  /** Browser, current artwork or offered features changed: discovery and state follow. */
   private optionsChanged(): void {
     this.schedulePublishState();
     void this.publisher.discovery(this.discoveryMessages());
@@ -299,7 +348,8 @@ export class TvSession {
     void this.publisher.availability(state === 'ready');
     this.schedulePublishState();
 
-    if (state === 'ready' && !wasReady) void this.refresh();
+    if (state === 'ready' && !wasReady) void this.reads.refresh();
+    if (state !== 'ready') this.schedulePowerProbe(0);
   }
 
   private onArtEvent(event: ArtEvent): void {
@@ -315,76 +365,41 @@ export class TvSession {
     const effect = effectOf(event, this.catalog.current());
     if (effect.artMode) this.catalog.setArtMode(effect.artMode);
     if (effect.current) this.setCurrent(effect.current);
-    if (effect.slideshow) this.slideshow = effect.slideshow;
-    if (effect.rereadCatalog) void this.enqueueSync('content_list', () => this.readContentList());
-    // TODO(#4): tri-state power from REST, art status and these events; re-read state on wakeup.
-    if (effect.power) this.log.info({ event: effect.power }, 'tv power event');
-    this.schedulePublishState();
-  }
-
-  /** Re-reads status, catalogue and mattes, each as its own sync job so user commands interleave. */
-  private async refresh(): Promise<JobOutcome<unknown>> {
-    const outcomes = await Promise.all([
-      this.enqueueSync('art_mode_status', async () => {
-        this.catalog.setArtMode(await this.api.getArtModeStatus());
-      }),
-      this.enqueueSync('current_artwork', async () => {
-        this.setCurrent(await this.api.getCurrentArtwork());
-      }),
-      this.enqueueSync('content_list', () => this.readContentList()),
-      this.enqueueSync('matte_list', async () => {
-        this.catalog.setMattes(await this.api.getMatteList());
-      }),
-      this.enqueueSync('slideshow_status', async () => {
-        this.slideshow = await this.api.getSlideshowStatus();
-      }),
-    ]);
-    this.schedulePublishState();
-    await this.publisher.discovery(this.discoveryMessages());
-    await this.saveCatalog();
-
-    // A superseded read was replaced by a newer one of the same kind, which did the work.
-    const failed = outcomes.find((o) => o.status !== 'ok' && o.status !== 'superseded');
-    if (failed) return failed;
-
-    return { status: 'ok', value: { artworks: this.catalog.artworks().length } };
-  }
-
-  private enqueueSync(name: string, run: () => Promise<unknown>): Promise<JobOutcome<unknown>> {
-    const spec: JobSpec<unknown> = { lane: 'sync', name, coalesceKey: name, run };
-
-    return this.scheduler.enqueue(spec);
-  }
-
-  private async readContentList(): Promise<void> {
-    // Content lists take about 1 s per 115 items (frame-protocol.md §7); allow for big catalogues.
-    const known = this.catalog.artworks().length;
-    const timeoutMs = known > 0 ? Math.max(30_000, known * 30) : 120_000;
-    const fresh = await this.api.getContentList(undefined, { timeoutMs });
-    const diff = this.catalog.replaceArtworks(fresh);
-    for (const contentId of diff.removed) await this.thumbnails.remove(contentId);
-    this.browser.catalogueChanged();
-    if (diff.added.length || diff.removed.length || diff.changed.length) {
-      this.log.info(
-        { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
-        'catalogue changed',
-      );
+    if (effect.slideshow) this.setSlideshow(effect.slideshow);
+    if (effect.favourite) {
+      this.features.favouriteChanged(effect.favourite.contentId, effect.favourite.on);
     }
-    await this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
-    this.startThumbnailSync();
+    if (effect.setting) this.features.settingChanged(effect.setting.name, effect.setting.value);
+    if (effect.rereadCatalog) void this.reads.rereadCatalogue();
+    // Power follows these in tv/power.ts; after a wake the TV is read afresh (§5 `wakeup`).
+    if (effect.power === 'wakeup') void this.reads.refresh();
+    this.schedulePublishState();
   }
 
-  private startThumbnailSync(): void {
-    this.thumbnails.start(() => {
-      void this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
-      this.descriptions?.describeCatalogue(this.catalog.artworks().map((a) => a.contentId));
-    });
+  /**
+   * REST is asked for power on the sync lane: when the art channel goes down (off, standby or
+   * gone) and then every `powerProbeMs` while it stays down (architecture rule 6).
+   */
+  private schedulePowerProbe(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.powerProbeTimer) clearTimeout(this.powerProbeTimer);
+
+    this.powerProbeTimer = setTimeout(() => {
+      this.powerProbeTimer = null;
+      void this.reads.readPower().finally(() => {
+        if (this.connectionState !== 'ready') {
+          this.schedulePowerProbe(this.options.powerProbeMs ?? DEFAULT_POWER_PROBE_MS);
+        }
+      });
+    }, delayMs);
+    this.powerProbeTimer.unref?.();
   }
 
   private setCurrent(current: CurrentArtwork): void {
     const changed = this.catalog.current()?.contentId !== current.contentId;
     this.catalog.setCurrent(current);
     this.schedulePublishState();
+    this.scheduleSave();
     if (!changed) return;
 
     this.optionsChanged();
@@ -392,23 +407,67 @@ export class TvSession {
     this.descriptions?.currentChanged(current.contentId);
   }
 
+  private setSlideshow(slideshow: SlideshowStatus): void {
+    this.slideshow = slideshow;
+    this.lastSlideshowMinutes = slideshowMinutes(slideshow) ?? this.lastSlideshowMinutes;
+    // A non-preset interval becomes an option of the interval select.
+    this.optionsChanged();
+    this.scheduleSave();
+  }
+
   /** The current image follows the TV at once, including changes made on the TV itself. */
   private publishCurrentImage(): Promise<void> {
     return this.thumbnails.publishCurrent(this.connectionState === 'ready');
   }
 
+  /** Sends the cached thumbnails the broker does not hold yet (thumbnail-ledger.ts). */
+  private async publishCachedThumbnails(): Promise<void> {
+    try {
+      const cached = this.cache.list();
+      const kept = await this.publisher.reconcileThumbnails(cached.length);
+      let sent = 0;
+      for (const contentId of cached) {
+        if (this.stopped) break;
+        const hash = this.cache.hashOf(contentId);
+        const data = hash ? await this.cache.read(contentId) : null;
+        if (hash && data && (await this.publisher.thumbnail(contentId, data, hash))) sent += 1;
+      }
+      await this.publisher.saveThumbnailLedger();
+      this.log.info({ sent, cached: cached.length, kept }, 'cached thumbnails published');
+    } catch (err) {
+      this.log.warn({ err }, 'cached thumbnails not published');
+    }
+  }
+
   // ---- publishing ---------------------------------------------------------------------------
 
   private descriptor(): TvDescriptor {
+    const offered = this.features.offered();
+
     return {
       tvId: this.tvId,
       name: this.options.tv.name,
-      model: null,
+      model: this.link.model,
       artworkOptions: this.browser.artworkOptions(),
       browseOptions: this.browser.browseOptions(),
       filterOptions: this.browser.filterOptions(),
-      matteOptions: matteOptions(this.catalog.mattes()),
-      features: { ai: this.descriptions !== null },
+      matteOptions: matteOptions(this.catalog.mattes(), this.catalog.current()?.matteId ?? null),
+      photoFilterOptions: offered.photoFilters ?? [],
+      slideshowIntervalOptions: intervalOptions(
+        slideshowMinutes(this.slideshow) ?? this.lastSlideshowMinutes,
+      ),
+      ranges: {
+        ...(offered.brightness ? { brightness: offered.brightness } : {}),
+        ...(offered.colorTemperature ? { color_temperature: offered.colorTemperature } : {}),
+      },
+      features: {
+        ai: this.descriptions !== null,
+        brightness: offered.brightness !== null,
+        color_temperature: offered.colorTemperature !== null,
+        photo_filters: offered.photoFilters !== null,
+        favourites: offered.favourites,
+        slideshow: offered.slideshow,
+      },
     };
   }
 
@@ -425,9 +484,13 @@ export class TvSession {
     const payload = toStatePayload(
       {
         connection: this.connectionState,
+        power: this.link.power.power,
+        pairing: this.link.pairing,
         artMode: this.catalog.snapshot().artMode,
         current: this.catalog.current(),
         slideshow: this.slideshow,
+        lastSlideshowMinutes: this.lastSlideshowMinutes,
+        features: this.features.state(),
         queue: this.scheduler.depth(),
         sync: this.thumbnails.progress(),
         catalogSize: this.catalog.artworks().length,
@@ -441,6 +504,10 @@ export class TvSession {
     await this.publisher.state(payload);
   }
 
+  private publishCatalog(): Promise<void> {
+    return this.publisher.catalog(this.catalog.artworks(), (id) => this.cache.hashOf(id));
+  }
+
   /** The retained state must not say `ready` after Docent has gone. */
   private async publishFinalState(): Promise<void> {
     this.connectionState = 'offline';
@@ -449,16 +516,43 @@ export class TvSession {
 
   private noteError(code: string, message: string): void {
     this.lastError = { code, message, at: new Date().toISOString() };
+    this.scheduleSave();
   }
 
-  private async saveCatalog(): Promise<void> {
+  // ---- persistence --------------------------------------------------------------------------
+
+  private async restoreSession(): Promise<void> {
+    const saved = await this.sessionStore.load();
+    if (!saved) return;
+
+    this.slideshow = saved.slideshow;
+    this.lastSlideshowMinutes = saved.lastSlideshowMinutes;
+    this.lastError = saved.lastError;
+    this.features.restore(saved.features);
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.stopped) return;
+
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveNow();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref?.();
+  }
+
+  /** Catalogue and session state to disk; failures are logged, the next save tries again. */
+  private async saveNow(): Promise<void> {
     try {
       await this.store.save(this.catalog.snapshot());
+      await this.sessionStore.save({
+        slideshow: this.slideshow,
+        lastSlideshowMinutes: this.lastSlideshowMinutes,
+        lastError: this.lastError,
+        features: this.features.snapshot(),
+      });
     } catch (err) {
-      this.log.warn(
-        { err, code: errorCode(err), message: errorMessage(err) },
-        'catalogue save failed',
-      );
+      this.log.warn({ err, code: errorCode(err), message: errorMessage(err) }, 'state save failed');
     }
   }
 }

@@ -16,11 +16,23 @@ describe('parseCommand accepts', () => {
     ],
     [
       { action: 'matte', matte_id: 'shadowbox_polar' },
-      { action: 'matte', id: null, matteId: 'shadowbox_polar', contentId: null },
+      {
+        action: 'matte',
+        id: null,
+        matteId: 'shadowbox_polar',
+        portraitMatteId: null,
+        contentId: null,
+      },
     ],
     [
       { action: 'matte', matte_id: 'none', content_id: 'MY_F0002', id: 'a.b:c_d-e' },
-      { action: 'matte', id: 'a.b:c_d-e', matteId: 'none', contentId: 'MY_F0002' },
+      {
+        action: 'matte',
+        id: 'a.b:c_d-e',
+        matteId: 'none',
+        portraitMatteId: null,
+        contentId: 'MY_F0002',
+      },
     ],
     [
       { action: 'art_mode', on: true },
@@ -46,6 +58,34 @@ describe('parseCommand accepts', () => {
       { action: 'slideshow', value: '30' },
       { action: 'slideshow', id: null, value: 30, categoryId: null, shuffle: null },
     ],
+    [
+      { action: 'slideshow', value: '1 hour' },
+      { action: 'slideshow', id: null, value: 60, categoryId: null, shuffle: null },
+    ],
+    [
+      { action: 'slideshow', value: '7 days' },
+      { action: 'slideshow', id: null, value: 10_080, categoryId: null, shuffle: null },
+    ],
+    [
+      { action: 'slideshow', value: 'on' },
+      { action: 'slideshow', id: null, value: 'on', categoryId: null, shuffle: null },
+    ],
+    [
+      { action: 'matte', matte_id: 'flexible_polar', portrait_matte_id: 'flexible_sage' },
+      {
+        action: 'matte',
+        id: null,
+        matteId: 'flexible_polar',
+        portraitMatteId: 'flexible_sage',
+        contentId: null,
+      },
+    ],
+    [
+      { action: 'power', value: 'art', id: 'p1' },
+      { action: 'power', id: 'p1', value: 'art' },
+    ],
+    [{ action: 'pair' }, { action: 'pair', id: null }],
+    [{ action: 'reconnect' }, { action: 'reconnect', id: null }],
     [{ action: 'refresh' }, { action: 'refresh', id: null }],
     [
       { action: 'sync_thumbnails', id: 'x' },
@@ -96,6 +136,9 @@ describe('parseCommand refuses', () => {
     ['a wrong show flag', { action: 'select', content_id: 'x', show: 'yes' }, null, /^show: /],
     ['zero minutes', { action: 'slideshow', value: 0 }, null, /^value: /],
     ['a word for minutes', { action: 'slideshow', value: 'often' }, null, /^value: /],
+    ['a label past a week', { action: 'slideshow', value: '8 days' }, null, /^value: /],
+    ['an unknown power state', { action: 'power', value: 'on' }, null, /^value: .*watching/],
+    ['a power without a value', { action: 'power' }, null, /^value: /],
     ['an unexpected key', { action: 'refresh', force: true }, null, /force/],
     ['a bad id (and keeps it out)', { action: 'refresh', id: 'has space' }, null, /^id: /],
     ['an over-long id', { action: 'refresh', id: 'x'.repeat(65) }, null, /^id: /],

@@ -31,10 +31,13 @@ const DIAGNOSTICS = [
   'queue_background',
   'catalog_size',
   'last_error',
+  'pairing',
 ];
-/** Entities with bridge availability only: Docent-side facts, the browser, and wake. */
+/** Entities with bridge availability only: Docent-side facts, the browser, power and wake. */
 const BRIDGE_ONLY = [
   ...DIAGNOSTICS,
+  'power',
+  'pair',
   'wake',
   'browse_search',
   'browse_filter',
@@ -113,6 +116,9 @@ describe('device-based discovery', () => {
         'queue_background',
         'catalog_size',
         'last_error',
+        'power',
+        'pairing',
+        'pair',
       ].sort(),
     );
     expect(byKey.art_mode).toMatchObject({
@@ -218,7 +224,13 @@ describe('device-based discovery', () => {
       { action: 'art_mode', id: null, on: false },
       { action: 'refresh', id: null },
       { action: 'select', id: null, contentId: 'SAM-S0700', show: true },
-      { action: 'matte', id: null, matteId: 'shadowbox_polar', contentId: null },
+      {
+        action: 'matte',
+        id: null,
+        matteId: 'shadowbox_polar',
+        portraitMatteId: null,
+        contentId: null,
+      },
       { action: 'next', id: null },
       { action: 'previous', id: null },
       { action: 'shuffle', id: null },
@@ -252,6 +264,113 @@ describe('device-based discovery', () => {
       manufacturer: 'Samsung',
       model: 'The Frame',
     });
+  });
+});
+
+describe('TV feature entities', () => {
+  const full: TvDescriptor = {
+    ...tv,
+    photoFilterOptions: ['none', 'ink', 'aqua'],
+    slideshowIntervalOptions: ['3 minutes', '15 minutes', '1 hour'],
+    ranges: { brightness: { min: 0, max: 50 }, color_temperature: { min: -5, max: 5 } },
+    features: {
+      brightness: true,
+      color_temperature: true,
+      photo_filters: true,
+      favourites: true,
+      slideshow: true,
+    },
+  };
+  const FEATURE_KEYS = [
+    'brightness',
+    'color_temperature',
+    'photo_filter',
+    'favourite',
+    'slideshow',
+    'slideshow_interval',
+    'slideshow_order',
+  ];
+
+  function fullComponents(descriptor: TvDescriptor = full): Record<string, Json> {
+    return buildDeviceDiscovery(descriptor, ctx).payload.components as Record<string, Json>;
+  }
+
+  it('offers every feature the TV has, and the payload validates', () => {
+    const message = buildDeviceDiscovery(full, ctx);
+
+    expect(Object.keys(fullComponents())).toEqual(expect.arrayContaining(FEATURE_KEYS));
+    expect(checkDiscoveryMessage(message.topic, message.payload, checkOpts)).toEqual([]);
+    for (const message of buildComponentDiscovery(full, ctx)) {
+      expect(checkDiscoveryMessage(message.topic, message.payload, checkOpts)).toEqual([]);
+    }
+  });
+
+  it('offers none of them for a TV that has none, or a number without a usable range', () => {
+    expect(Object.keys(components())).toEqual(expect.not.arrayContaining(FEATURE_KEYS));
+
+    const badRange = fullComponents({ ...full, ranges: { brightness: { min: 5, max: 5 } } });
+    expect(badRange).not.toHaveProperty('brightness');
+    expect(badRange).not.toHaveProperty('color_temperature');
+    expect(badRange).toHaveProperty('slideshow');
+  });
+
+  it('gives the number entities the TV ranges and the selects their options', () => {
+    const byKey = fullComponents();
+
+    expect(byKey.brightness).toMatchObject({ platform: 'number', min: 0, max: 50, step: 1 });
+    expect(byKey.color_temperature).toMatchObject({ min: -5, max: 5 });
+    expect(byKey.photo_filter?.options).toEqual(['none', 'ink', 'aqua']);
+    expect(byKey.slideshow_interval?.options).toEqual(['3 minutes', '15 minutes', '1 hour']);
+    expect(byKey.slideshow_order?.options).toEqual(['In order', 'Shuffle']);
+    expect(byKey.power).toMatchObject({
+      device_class: 'enum',
+      options: ['off', 'watching', 'art'],
+      availability_topic: 'docent/bridge/availability',
+    });
+  });
+
+  it('sends feature commands the command parser accepts', () => {
+    const byKey = fullComponents();
+    const number = (config: Json | undefined, value: number) =>
+      String(config?.command_template).replace('{{ value | int }}', String(value));
+    const order = (value: string) =>
+      String(byKey.slideshow_order?.command_template).replace(
+        "{{ (value == 'Shuffle') | tojson }}",
+        JSON.stringify(value === 'Shuffle'),
+      );
+    const sent = [
+      number(byKey.brightness, 30),
+      number(byKey.color_temperature, -2),
+      renderCommand(byKey.photo_filter ?? {}, 'ink'),
+      String(byKey.favourite?.payload_on),
+      String(byKey.slideshow?.payload_off),
+      renderCommand(byKey.slideshow_interval ?? {}, '1 hour'),
+      order('Shuffle'),
+      String(byKey.pair?.payload_press),
+    ];
+
+    expect(sent.map((payload) => parseCommand(Buffer.from(payload)))).toEqual([
+      { ok: true, command: { action: 'brightness', id: null, value: 30 } },
+      { ok: true, command: { action: 'color_temperature', id: null, value: -2 } },
+      {
+        ok: true,
+        command: { action: 'photo_filter', id: null, filterId: 'ink', contentId: null },
+      },
+      { ok: true, command: { action: 'favourite', id: null, on: true, contentId: null } },
+      {
+        ok: true,
+        command: { action: 'slideshow', id: null, value: 'off', categoryId: null, shuffle: null },
+      },
+      {
+        ok: true,
+        command: { action: 'slideshow', id: null, value: 60, categoryId: null, shuffle: null },
+      },
+      {
+        ok: true,
+        command: { action: 'slideshow', id: null, value: null, categoryId: null, shuffle: true },
+      },
+      { ok: true, command: { action: 'pair', id: null } },
+    ]);
   });
 });
 

@@ -3,12 +3,24 @@ import { tvStatePayloadSchema } from '../../src/mqtt/state-payload.js';
 
 const example = {
   connection: 'ready',
-  power: 'on',
+  power: 'art',
+  pairing: 'paired',
   art_mode: 'on',
   artwork: 'MY_F0001',
   matte: 'none',
   current: { content_id: 'MY_F0001', matte_id: 'none', category_id: 'MY-C0002' },
-  slideshow: { value: 'off', category_id: 'MY-C0002', type: 'slideshow' },
+  slideshow: {
+    value: 'off',
+    category_id: 'MY-C0002',
+    type: 'slideshow',
+    state: 'off',
+    interval: '15 minutes',
+    order: 'In order',
+  },
+  brightness: 25,
+  color_temperature: 0,
+  photo_filter: 'none',
+  favourite: 'off',
   queue: { user: 0, sync: 0, background: 2 },
   sync: { done: 10, total: 524, running: true, failed: 0 },
   catalog_size: 524,
@@ -24,7 +36,17 @@ describe('TV state payload', () => {
   });
 
   it('accepts unknowns as null while the TV has not answered', () => {
-    const cold = { ...example, connection: 'offline', power: null, art_mode: null, artwork: null };
+    const cold = {
+      ...example,
+      connection: 'offline',
+      power: null,
+      art_mode: null,
+      artwork: null,
+      brightness: null,
+      color_temperature: null,
+      photo_filter: null,
+      favourite: null,
+    };
 
     expect(
       tvStatePayloadSchema.safeParse({ ...cold, matte: null, current: null, slideshow: null })
