@@ -5,7 +5,8 @@
  * recreates "ghost" entities after every restart (home-assistant.md §1.3).
  */
 import type { Logger } from '../log.js';
-import type { DiscoveryMessage } from './discovery.js';
+import { parseJsonOrUndefined } from '../util/json.js';
+import { componentRemovalStep, type DiscoveryMessage } from './discovery.js';
 import type { Topics } from './topics.js';
 
 /** The part of MqttBridgeClient this needs. */
@@ -58,11 +59,25 @@ export async function syncDiscovery(
   // Clear before publishing, so a device moving between discovery forms never has two configs
   // with the same unique ids at once.
   for (const topic of stale) await client.publish(topic, '', { retain: true, qos: 1 });
+  let devicesShrunk = 0;
   for (const message of wanted) {
+    // An entity dropped from a device payload goes in HA's two steps (componentRemovalStep).
+    const retained = flat.get(message.topic) ?? nested.get(message.topic);
+    const removal = retained ? componentRemovalStep(parseJsonOrUndefined(retained), message) : null;
+    if (removal) {
+      await client.publish(removal.topic, JSON.stringify(removal.payload), {
+        retain: true,
+        qos: 1,
+      });
+      devicesShrunk += 1;
+    }
     await client.publish(message.topic, JSON.stringify(message.payload), { retain: true, qos: 1 });
   }
 
-  log.info({ published: wanted.length, cleared: stale.length }, 'discovery published');
+  log.info(
+    { published: wanted.length, cleared: stale.length, devicesShrunk },
+    'discovery published',
+  );
   if (stale.length > 0) log.debug({ topics: stale }, 'stale discovery cleared');
 
   return { published: wanted.length, cleared: stale };

@@ -7,6 +7,7 @@
  * Configs never set `retain` (HA would then publish commands retained, §1.10) nor `optimistic`
  * (Docent reports real state).
  */
+import { z } from 'zod';
 import { ENTITIES, type EntityFeature, type EntitySpec, resolveTopic } from './entities.js';
 import type { OptionSource } from './entity-spec.js';
 import { sanitizeId, type Topics } from './topics.js';
@@ -37,6 +38,8 @@ export interface TvDescriptor {
   ranges?: Partial<Record<'brightness' | 'color_temperature', { min: number; max: number }>>;
   /** Optional features; an entity that needs one not listed as true is not offered. */
   features?: Partial<Record<EntityFeature, boolean>>;
+  /** Select states that must stay among the options when lists are trimmed to the budget. */
+  pinned?: { artwork?: string | null; browse?: string | null; filter?: string | null };
 }
 
 /** The entities this TV offers. */
@@ -66,7 +69,59 @@ export function buildDiscovery(
   ctx: DiscoveryContext,
   mode: DiscoveryMode,
 ): DiscoveryMessage[] {
-  return mode === 'device' ? [buildDeviceDiscovery(tv, ctx)] : buildComponentDiscovery(tv, ctx);
+  const build = (d: TvDescriptor) =>
+    mode === 'device' ? [buildDeviceDiscovery(d, ctx)] : buildComponentDiscovery(d, ctx);
+
+  return fitToBudget(tv, build);
+}
+
+/** Below this many options a list is not trimmed further, whatever the payload size. */
+const MIN_TRIMMED_OPTIONS = 10;
+
+/**
+ * Long content ids (or hundreds of categories) can push a payload past the budget even with
+ * bounded lists: the browser's lists are then cut, keeping each select's current state, until
+ * every message fits. Trimmed options are still reachable through search.
+ */
+function fitToBudget(
+  tv: TvDescriptor,
+  build: (tv: TvDescriptor) => DiscoveryMessage[],
+): DiscoveryMessage[] {
+  let messages = build(tv);
+  let limit = Math.max(
+    tv.artworkOptions.length,
+    tv.browseOptions?.length ?? 0,
+    tv.filterOptions?.length ?? 0,
+  );
+  while (largestPayloadBytes(messages) > DISCOVERY_PAYLOAD_BUDGET_BYTES) {
+    if (limit <= MIN_TRIMMED_OPTIONS) break;
+    limit = Math.max(MIN_TRIMMED_OPTIONS, Math.floor(limit * 0.75));
+    const pinned = tv.pinned ?? {};
+    messages = build({
+      ...tv,
+      artworkOptions: trimOptions(tv.artworkOptions, limit, pinned.artwork),
+      ...(tv.browseOptions
+        ? { browseOptions: trimOptions(tv.browseOptions, limit, pinned.browse) }
+        : {}),
+      ...(tv.filterOptions
+        ? { filterOptions: trimOptions(tv.filterOptions, limit, pinned.filter) }
+        : {}),
+    });
+  }
+
+  return messages;
+}
+
+/** Bytes of the largest message as it goes on the wire (UTF-8 JSON). */
+export function largestPayloadBytes(messages: readonly DiscoveryMessage[]): number {
+  return Math.max(0, ...messages.map((m) => Buffer.byteLength(JSON.stringify(m.payload))));
+}
+
+function trimOptions(options: readonly string[], limit: number, keep?: string | null): string[] {
+  const head = options.slice(0, limit);
+  if (!keep || head.includes(keep) || !options.includes(keep)) return head;
+
+  return [keep, ...head.slice(0, limit - 1)];
 }
 
 export interface DiscoveryContext {
@@ -223,3 +278,32 @@ function entitySlug(name: string): string {
 
   return slug === '' ? 'frame' : slug;
 }
+
+/**
+ * Removing one entity from a device payload is two updates in HA's documented procedure
+ * (home-assistant.md §1.4): first the component as `{"platform": …}` alone, then the payload
+ * without it. Given the payload HA has now, returns that first update, or null when `next`
+ * drops no component of it (or either is not a device payload).
+ */
+export function componentRemovalStep(
+  previous: unknown,
+  next: DiscoveryMessage,
+): DiscoveryMessage | null {
+  const before = devicePayloadSchema.safeParse(previous);
+  const after = devicePayloadSchema.safeParse(next.payload);
+  if (!before.success || !after.success) return null;
+
+  const kept = after.data.components;
+  const removed = Object.entries(before.data.components).filter(([key]) => !(key in kept));
+  if (removed.length === 0) return null;
+
+  const components: Record<string, unknown> = { ...kept };
+  for (const [key, config] of removed) components[key] = { platform: config.platform };
+
+  return { topic: next.topic, payload: { ...next.payload, components } };
+}
+
+/** Just what `componentRemovalStep` reads of a device payload (Docent writes full key names). */
+const devicePayloadSchema = z.looseObject({
+  components: z.record(z.string(), z.looseObject({ platform: z.string() })),
+});

@@ -56,5 +56,13 @@ export function effectOf(event: TvEvent, shown: CurrentArtwork | null): EventEff
       return { power: 'standby' };
     case 'wakeup':
       return { power: 'wakeup' };
+    case 'favourite':
+      return { favourite: { contentId: event.contentId, on: event.on } };
+    case 'setting':
+      return { setting: { name: event.name, value: event.value } };
+    case 'rotation':
+    case 'recently_set':
+      // Nothing Home Assistant is shown depends on them.
+      return {};
   }
 }

@@ -3,12 +3,14 @@ import type { MqttBridgeClient } from '../mqtt/client.js';
 import type { CommandResult } from '../mqtt/command-result.js';
 import {
   buildDiscovery,
+  componentRemovalStep,
   type DiscoveryMessage,
   type DiscoveryMode,
   type TvDescriptor,
 } from '../mqtt/discovery.js';
 import type { Topics, TvTopics } from '../mqtt/topics.js';
 import type { Artwork } from '../tv/types.js';
+import { parseJsonOrUndefined } from '../util/json.js';
 import { indexSchema, type ThumbnailLedger } from './thumbnail-ledger.js';
 
 /** How long to listen for the retained thumbnail index before deciding the broker lost it. */
@@ -63,7 +65,13 @@ export class TvPublisher {
   async discovery(messages: readonly DiscoveryMessage[]): Promise<void> {
     for (const message of messages) {
       const text = JSON.stringify(message.payload);
-      if (text === this.lastDiscovery.get(message.topic)) continue;
+      const previous = this.lastDiscovery.get(message.topic);
+      if (text === previous) continue;
+
+      const removal = previous ? componentRemovalStep(JSON.parse(previous), message) : null;
+      if (removal && !(await this.send(removal.topic, JSON.stringify(removal.payload), true))) {
+        return;
+      }
       if (!(await this.send(message.topic, text, true))) return;
 
       this.lastDiscovery.set(message.topic, text);
@@ -117,13 +125,14 @@ export class TvPublisher {
   async reconcileThumbnails(count: number): Promise<boolean> {
     if (!this.deps.mqtt.connected) return false;
 
+    const mark = this.deps.ledger.mark();
     const retained = await this.deps.mqtt.collectRetained(
       this.topics.thumbnailIndex,
       INDEX_COLLECT_MS,
     );
     const payload = retained.get(this.topics.thumbnailIndex);
-    const parsed = payload ? indexSchema.safeParse(parseJson(payload)) : null;
-    const kept = this.deps.ledger.reconcile(parsed?.success ? parsed.data.epoch : null);
+    const parsed = payload ? indexSchema.safeParse(parseJsonOrUndefined(payload)) : null;
+    const kept = this.deps.ledger.reconcile(parsed?.success ? parsed.data.epoch : null, mark);
     const index = JSON.stringify({ epoch: this.deps.ledger.epoch, count });
     await this.send(this.topics.thumbnailIndex, index, true);
     this.deps.logger.debug({ kept, published: this.deps.ledger.size }, 'thumbnail index checked');
@@ -172,13 +181,5 @@ export class TvPublisher {
 
       return false;
     }
-  }
-}
-
-function parseJson(payload: Buffer): unknown {
-  try {
-    return JSON.parse(payload.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }

@@ -29,7 +29,9 @@ export const indexSchema = z.looseObject({ epoch: z.string().min(1) });
 export class ThumbnailLedger {
   readonly filePath: string;
   private epochId: string = randomUUID();
-  private readonly published = new Map<string, string>();
+  /** content id → hash, and when it was noted (`seq`), so a reconcile spares what came later. */
+  private readonly published = new Map<string, { hash: string; seq: number }>();
+  private seq = 0;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
 
@@ -75,31 +77,40 @@ export class ThumbnailLedger {
 
     this.epochId = parsed.data.epoch;
     for (const [contentId, hash] of Object.entries(parsed.data.thumbnails)) {
-      this.published.set(contentId, hash);
+      this.published.set(contentId, { hash, seq: 0 });
     }
+  }
+
+  /** Taken before the broker is asked; `reconcile` keeps what was published after it. */
+  mark(): number {
+    return this.seq;
   }
 
   /**
    * Compares the epoch the broker holds with the ledger's. When they differ the broker does not
-   * hold what the ledger says: the ledger is emptied under a new epoch. Returns whether it kept.
+   * hold what the ledger says: entries noted before `mark` are dropped under a new epoch (those
+   * published since went to this broker). Returns whether the ledger was kept.
    */
-  reconcile(brokerEpoch: string | null): boolean {
-    if (brokerEpoch === this.epochId && this.published.size > 0) return true;
+  reconcile(brokerEpoch: string | null, mark: number): boolean {
+    if (brokerEpoch === this.epochId) return true;
 
     this.epochId = randomUUID();
-    this.published.clear();
+    for (const [contentId, entry] of this.published) {
+      if (entry.seq <= mark) this.published.delete(contentId);
+    }
     this.dirty = true;
 
     return false;
   }
 
   has(contentId: string, hash: string): boolean {
-    return this.published.get(contentId) === hash;
+    return this.published.get(contentId)?.hash === hash;
   }
 
   note(contentId: string, hash: string): void {
-    if (this.published.get(contentId) === hash) return;
-    this.published.set(contentId, hash);
+    if (this.has(contentId, hash)) return;
+    this.seq += 1;
+    this.published.set(contentId, { hash, seq: this.seq });
     this.dirty = true;
   }
 
@@ -114,7 +125,7 @@ export class ThumbnailLedger {
     const text = `${JSON.stringify({
       version: 1,
       epoch: this.epochId,
-      thumbnails: Object.fromEntries(this.published),
+      thumbnails: Object.fromEntries([...this.published].map(([id, entry]) => [id, entry.hash])),
     })}\n`;
     this.saving = this.saving.then(async () => {
       try {

@@ -85,6 +85,7 @@ export class TvSession {
   private readonly descriptions: SessionDescriptions | null;
   private readonly browser: BrowserFlow;
   private readonly features: TvFeatures;
+  private readonly ledger: ThumbnailLedger;
   private readonly reads: TvReads;
   private readonly commands: SessionCommands;
   private catalog = new Catalog();
@@ -128,12 +129,13 @@ export class TvSession {
       },
       { logger: this.log.child({ component: 'thumbnails' }) },
     );
+    this.ledger = new ThumbnailLedger(place, { logger: this.log });
     this.publisher = new TvPublisher(tv.id, {
       mqtt: deps.mqtt,
       topics: deps.topics,
       version: options.version,
       discoveryMode: options.discoveryMode ?? 'device',
-      ledger: new ThumbnailLedger(place, { logger: this.log }),
+      ledger: this.ledger,
       logger: this.log.child({ component: 'mqtt' }),
     });
     this.descriptions = options.ai
@@ -230,6 +232,7 @@ export class TvSession {
     const snapshot = await this.store.load();
     if (snapshot) this.catalog = Catalog.fromSnapshot(snapshot);
     await this.link.load();
+    await this.ledger.load();
     await this.restoreSession();
     await this.cache.start();
     await this.descriptions?.start();
@@ -459,6 +462,11 @@ export class TvSession {
       ranges: {
         ...(offered.brightness ? { brightness: offered.brightness } : {}),
         ...(offered.colorTemperature ? { color_temperature: offered.colorTemperature } : {}),
+      },
+      pinned: {
+        artwork: this.catalog.current()?.contentId ?? null,
+        browse: this.browser.pick,
+        filter: this.browser.view().filter,
       },
       features: {
         ai: this.descriptions !== null,

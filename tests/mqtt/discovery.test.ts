@@ -2,6 +2,10 @@ import { parseCommand } from '../../src/mqtt/commands.js';
 import {
   buildComponentDiscovery,
   buildDeviceDiscovery,
+  buildDiscovery,
+  componentRemovalStep,
+  DISCOVERY_PAYLOAD_BUDGET_BYTES,
+  largestPayloadBytes,
   type TvDescriptor,
 } from '../../src/mqtt/discovery.js';
 import { ENTITIES } from '../../src/mqtt/entities.js';
@@ -371,6 +375,78 @@ describe('TV feature entities', () => {
       },
       { ok: true, command: { action: 'pair', id: null } },
     ]);
+  });
+});
+
+describe('discovery payload budget', () => {
+  // 5,000 artworks with 45-character ids: the bounded lists alone would pass 24 KiB.
+  const ids = Array.from(
+    { length: 100 },
+    (_, i) => `STORE22_C0003_SC_3310_LONG_ID_${String(i).padStart(15, '0')}`,
+  );
+  const categories = Array.from(
+    { length: 300 },
+    (_, i) => `STORE22_C${String(i).padStart(4, '0')}`,
+  );
+  const big: TvDescriptor = {
+    ...tv,
+    name: 'Living Room Frame 65',
+    artworkOptions: [ids[99] ?? '', ...ids.slice(0, 99)],
+    browseOptions: ids,
+    filterOptions: ['all', 'favourites', ...categories],
+    matteOptions: Array.from({ length: 145 }, (_, i) => `modernwide_colour${i}`),
+    pinned: { artwork: ids[99] ?? null, browse: ids[80] ?? null, filter: categories[250] ?? null },
+    features: { ai: true },
+  };
+
+  it.each(['device', 'component'] as const)(
+    'keeps every %s payload under the budget and each select state among its options',
+    (mode) => {
+      const untrimmed = Buffer.byteLength(JSON.stringify(buildDeviceDiscovery(big, ctx).payload));
+      const messages = buildDiscovery(big, ctx, mode);
+      const options = (key: string) =>
+        messages.flatMap((m) => {
+          const payload = m.payload as Json;
+          const config = (payload.components as Record<string, Json> | undefined)?.[key];
+          const own = m.topic.includes(`/${key}/config`) ? payload : undefined;
+
+          return ((config ?? own)?.options as string[] | undefined) ?? [];
+        });
+
+      expect(untrimmed).toBeGreaterThan(DISCOVERY_PAYLOAD_BUDGET_BYTES);
+      expect(largestPayloadBytes(messages)).toBeLessThanOrEqual(DISCOVERY_PAYLOAD_BUDGET_BYTES);
+      expect(options('artwork')).toContain(ids[99]);
+      expect(options('browse_pick')).toContain(ids[80]);
+      expect(options('browse_filter')).toContain(categories[250]);
+      for (const message of messages) {
+        expect(checkDiscoveryMessage(message.topic, message.payload, checkOpts)).toEqual([]);
+      }
+    },
+  );
+});
+
+describe('removing one entity from a device payload', () => {
+  it('first sends the dropped component as platform only, then the payload without it', () => {
+    const before = buildDeviceDiscovery({ ...tv, features: { ai: true } }, ctx);
+    const after = buildDeviceDiscovery(tv, ctx);
+
+    const step = componentRemovalStep(before.payload, after);
+    const components = step?.payload.components as Record<string, Json>;
+
+    expect(step?.topic).toBe(after.topic);
+    expect(components.description).toEqual({ platform: 'sensor' });
+    expect(components.describe).toEqual({ platform: 'button' });
+    expect(components.art_mode).toEqual(
+      (after.payload.components as Record<string, Json>).art_mode,
+    );
+  });
+
+  it('is not needed when nothing was dropped, or for a payload that is not a device', () => {
+    const after = buildDeviceDiscovery(tv, ctx);
+
+    expect(componentRemovalStep(after.payload, after)).toBeNull();
+    expect(componentRemovalStep('not json', after)).toBeNull();
+    expect(componentRemovalStep({ name: 'x' }, after)).toBeNull();
   });
 });
 

@@ -29,6 +29,17 @@ describe('what a TV broadcast changes', () => {
       { power: 'standby' },
     ],
     ['waking up', { kind: 'wakeup' } as const, { power: 'wakeup' }],
+    [
+      'a favourite toggled on the TV',
+      { kind: 'favourite', contentId: 'SAM-S0700', on: true } as const,
+      { favourite: { contentId: 'SAM-S0700', on: true } },
+    ],
+    [
+      'a brightness change broadcast by older firmware',
+      { kind: 'setting', name: 'brightness', value: 6 } as const,
+      { setting: { name: 'brightness', value: 6 } },
+    ],
+    ['a panel rotation', { kind: 'rotation', rotation: 'portrait' } as const, {}],
   ])('%s', (_name, event, expected) => {
     expect(effectOf(event, shown)).toEqual(expected);
   });
