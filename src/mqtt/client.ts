@@ -2,6 +2,7 @@
  * The process's one MQTT session: last will, `online` on every (re)connect, resubscription, HA's
  * birth message, and a clean `offline` on stop (home-assistant.md §1.8–1.9).
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { REDACTED, stripUrlCredentials } from '../config/redact.js';
@@ -49,6 +50,12 @@ interface BridgeEvents {
 const ONLINE = 'online';
 const OFFLINE = 'offline';
 const STOP_PUBLISH_TIMEOUT_MS = 2_000;
+/** After the sentinel came back: time for brokers that stream retained messages lazily. */
+const SENTINEL_GRACE_MS = 50;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Events: `connected` after every (re)connect, once `online` is published and subscriptions are
@@ -151,12 +158,22 @@ export class MqttBridgeClient extends EventEmitter<BridgeEvents> {
   }
 
   /**
-   * Subscribes to `filter` for `windowMs` and returns the retained messages the broker delivered
-   * (empty payloads left out): what Docent published in an earlier run, for stale cleanup.
+   * Subscribes to `filter` and returns the retained messages the broker delivered (empty
+   * payloads left out): what Docent published in an earlier run, for stale cleanup.
+   *
+   * A broker sends the retained messages of a subscription before it handles the client's next
+   * packet, so a message published after subscribing, to a topic of Docent's own, comes back
+   * after them: collection ends then, plus `SENTINEL_GRACE_MS` for brokers that stream retained
+   * messages from storage. `windowMs` caps the wait either way.
    */
   async collectRetained(filter: string, windowMs: number): Promise<Map<string, Buffer>> {
     const client = this.requireConnected();
     const found = new Map<string, Buffer>();
+    const sentinel = `${this.options.topics.bridgeSentinel}/${randomUUID()}`;
+    let sentinelSeen: () => void = () => {};
+    const seen = new Promise<void>((resolve) => {
+      sentinelSeen = resolve;
+    });
     const collector = {
       filter,
       onMessage: (topic: string, payload: Buffer) => {
@@ -164,15 +181,27 @@ export class MqttBridgeClient extends EventEmitter<BridgeEvents> {
         else found.set(topic, payload);
       },
     };
+    const sentinelCollector = { filter: sentinel, onMessage: () => sentinelSeen() };
 
     this.collectors.add(collector);
+    this.collectors.add(sentinelCollector);
+    let timer: NodeJS.Timeout | null = null;
     try {
-      await client.subscribeAsync(filter, { qos: 1 });
-      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      await client.subscribeAsync([filter, sentinel], { qos: 1 });
+      await client.publishAsync(sentinel, '', { qos: 1, retain: false });
+      await Promise.race([
+        seen.then(() => sleep(SENTINEL_GRACE_MS)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, windowMs);
+        }),
+      ]);
     } finally {
+      if (timer) clearTimeout(timer);
       this.collectors.delete(collector);
-      if (!this.handlers.has(filter) && this.state === 'connected') {
-        await client.unsubscribeAsync(filter).catch((err: unknown) => {
+      this.collectors.delete(sentinelCollector);
+      if (this.state === 'connected') {
+        const done = this.handlers.has(filter) ? [sentinel] : [filter, sentinel];
+        await client.unsubscribeAsync(done).catch((err: unknown) => {
           this.log.debug({ err, filter }, 'mqtt unsubscribe failed');
         });
       }

@@ -40,6 +40,8 @@ export interface Topics {
   discoveryPrefix: string;
   /** `online`/`offline`; the client's last will. */
   bridgeAvailability: string;
+  /** Prefix of the bridge's private round-trip topics (`collectRetained`); never retained. */
+  bridgeSentinel: string;
   /** HA's birth/will topic. */
   haStatus: string;
   tv(tvId: string): TvTopics;
@@ -79,6 +81,7 @@ export function createTopics(opts: TopicOptions): Topics {
     baseTopic: base,
     discoveryPrefix: prefix,
     bridgeAvailability: `${base}/bridge/availability`,
+    bridgeSentinel: `${base}/bridge/sentinel`,
     haStatus,
     tv(tvId) {
       return tvTopics(base, prefix, sanitizeId(tvId));
