@@ -12,14 +12,17 @@ export interface ChunkSizing {
   record(items: number, durationMs: number): void;
 }
 
+/**
+ * What the TV answered for one chunk: the files (possibly fewer than asked for), or how to
+ * fetch them afterwards (the d2d download, which does not hold the TV's art channel).
+ */
+export type ChunkReply = ThumbnailFile[] | (() => Promise<ThumbnailFile[]>);
+
 export interface ThumbnailSyncDeps {
   cache: ThumbnailCache;
   sizing: ChunkSizing;
-  /**
-   * Runs one chunk as ONE background-lane job and resolves with what the TV sent (possibly
-   * fewer files than asked for), or throws.
-   */
-  fetchChunk: (contentIds: string[]) => Promise<ThumbnailFile[]>;
+  /** Runs one chunk as ONE background-lane job and resolves with the TV's reply, or throws. */
+  fetchChunk: (contentIds: string[]) => Promise<ChunkReply>;
   logger: Logger;
   /** Monotonic milliseconds for durations; defaults to `performance.now`. */
   now?: () => number;
@@ -60,6 +63,20 @@ export interface ThumbnailSyncEvents {
 
 type SyncState = 'idle' | 'running' | 'stopping';
 
+/** A chunk the TV did not give; stored as all ids unmet. */
+interface ChunkFailure {
+  failure: unknown;
+}
+
+/** What one run has booked so far. */
+interface RunTally {
+  retryGroups: string[][];
+  failed: string[];
+  fetched: number;
+  skipped: number;
+  consecutiveFailures: number;
+}
+
 interface ChunkOutcome {
   stored: string[];
   /** Requested ids that did not end up stored. */
@@ -70,9 +87,11 @@ interface ChunkOutcome {
 const DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
 
 /**
- * Background thumbnail sync, cut into bounded chunks (architecture rule 2). Exactly one chunk
- * is outstanding at a time: the next is requested only after the previous one settled, so the
- * sync never floods the TV's background lane and a user command waits for one chunk at most.
+ * Background thumbnail sync, cut into bounded chunks (architecture rule 2). One chunk is on the
+ * TV at a time, so the sync never floods the TV's background lane and a user command waits for
+ * one chunk at most. While the TV serves the next chunk, the previous one is downloaded and
+ * stored (resized, written, published): the TV never waits for Docent's own work. At most one
+ * chunk is being stored at a time.
  *
  * Ids are fetched in the order given. Ids of a chunk that failed (it threw, or the TV left
  * them out, or their bytes were unusable) are retried after the first pass, in two halves,
@@ -130,59 +149,55 @@ export class ThumbnailSync extends EventEmitter<ThumbnailSyncEvents> {
   private async fetchAll(contentIds: string[]): Promise<Omit<ThumbnailSyncResult, 'durationMs'>> {
     const unique = [...new Set(contentIds)];
     const firstPass = this.deps.cache.missing(unique);
-    const retryGroups: string[][] = [];
-    const failed: string[] = [];
-    let fetched = 0;
-    let skipped = contentIds.length - firstPass.length;
-    let consecutiveFailures = 0;
+    const run: RunTally = {
+      retryGroups: [],
+      failed: [],
+      fetched: 0,
+      skipped: contentIds.length - firstPass.length,
+      consecutiveFailures: 0,
+    };
+    let storing: Promise<void> | null = null;
+    const settled = async () => {
+      await storing;
+      storing = null;
+    };
 
     this.counts = { done: 0, total: firstPass.length, failed: 0 };
-    this.log.info({ total: firstPass.length, skipped }, 'thumbnail sync started');
+    this.log.info({ total: firstPass.length, skipped: run.skipped }, 'thumbnail sync started');
     this.emitProgress();
 
-    while (this.state === 'running') {
+    while (this.state === 'running' && !this.gaveUp(run)) {
       const retrying = firstPass.length === 0;
+      // Retry chunks are cut from every outcome so far.
+      if (retrying) await settled();
+      if (this.gaveUp(run)) break;
+
       const chunk = retrying
-        ? takeChunk(retryGroups, this.chunkSize())
+        ? takeChunk(run.retryGroups, this.chunkSize())
         : firstPass.splice(0, this.chunkSize());
       if (chunk.length === 0) break;
 
       // Another path (e.g. the current-artwork image) may have cached some meanwhile.
       const wanted = this.deps.cache.missing(chunk);
-      skipped += chunk.length - wanted.length;
+      run.skipped += chunk.length - wanted.length;
       this.counts.done += chunk.length - wanted.length;
       if (wanted.length === 0) continue;
 
-      const outcome = await this.runChunk(wanted, consecutiveFailures);
-      fetched += outcome.stored.length;
-      this.counts.done += outcome.stored.length;
-      if (!retrying) {
-        retryGroups.push(...halves(outcome.unmet));
-      } else if (outcome.threw && wanted.length > 1) {
-        // Narrow down which id sinks the chunk before giving up on any of them.
-        retryGroups.unshift(...halves(outcome.unmet));
-      } else {
-        failed.push(...outcome.unmet);
-        this.counts.done += outcome.unmet.length;
-        this.counts.failed += outcome.unmet.length;
+      const reply = await this.requestChunk(wanted, run.consecutiveFailures);
+      await settled();
+      if ('failure' in reply) {
+        this.tally(run, wanted, retrying, { stored: [], unmet: wanted, threw: true });
+        continue;
       }
-      this.emitProgress();
-
-      // Splitting a retry chunk fails on purpose until the bad id is alone, so only chunks
-      // that could not be narrowed further count towards giving up.
-      if (!outcome.threw) {
-        consecutiveFailures = 0;
-      } else if (!retrying || wanted.length === 1) {
-        consecutiveFailures += 1;
-      }
-      if (consecutiveFailures >= this.maxConsecutiveFailures) {
-        this.log.warn({ consecutiveFailures }, 'thumbnail sync aborted after repeated failures');
-        break;
-      }
+      storing = this.storeChunk(wanted, reply).then((outcome) =>
+        this.tally(run, wanted, retrying, outcome),
+      );
     }
+    await settled();
 
     const remaining = this.counts.total - this.counts.done;
-    const outcome = this.endOutcome(remaining, consecutiveFailures);
+    const outcome = this.endOutcome(remaining, run.consecutiveFailures);
+    const { fetched, failed, skipped } = run;
     this.log.info(
       { fetched, failed: failed.length, skipped, remaining, outcome },
       'thumbnail sync ended',
@@ -191,26 +206,79 @@ export class ThumbnailSync extends EventEmitter<ThumbnailSyncEvents> {
     return { fetched, failed, skipped, remaining, outcome };
   }
 
-  /** Fetches one chunk and stores what came back; never throws. */
-  private async runChunk(contentIds: string[], failuresBefore: number): Promise<ChunkOutcome> {
+  private gaveUp(run: RunTally): boolean {
+    return run.consecutiveFailures >= this.maxConsecutiveFailures;
+  }
+
+  /** Books one chunk's outcome, in chunk order. */
+  private tally(run: RunTally, wanted: string[], retrying: boolean, outcome: ChunkOutcome): void {
+    run.fetched += outcome.stored.length;
+    this.counts.done += outcome.stored.length;
+    if (!retrying) {
+      run.retryGroups.push(...halves(outcome.unmet));
+    } else if (outcome.threw && wanted.length > 1) {
+      // Narrow down which id sinks the chunk before giving up on any of them.
+      run.retryGroups.unshift(...halves(outcome.unmet));
+    } else {
+      run.failed.push(...outcome.unmet);
+      this.counts.done += outcome.unmet.length;
+      this.counts.failed += outcome.unmet.length;
+    }
+    this.emitProgress();
+
+    // Splitting a retry chunk fails on purpose until the bad id is alone, so only chunks
+    // that could not be narrowed further count towards giving up.
+    if (!outcome.threw) {
+      run.consecutiveFailures = 0;
+    } else if (!retrying || wanted.length === 1) {
+      run.consecutiveFailures += 1;
+    }
+    if (this.gaveUp(run)) {
+      this.log.warn(
+        { consecutiveFailures: run.consecutiveFailures },
+        'thumbnail sync aborted after repeated failures',
+      );
+    }
+  }
+
+  /** Asks the TV for one chunk (one background job); an error is kept for `storeChunk`. */
+  private async requestChunk(
+    contentIds: string[],
+    failuresBefore: number,
+  ): Promise<ChunkReply | ChunkFailure> {
     const startedAt = this.now();
-    let files: ThumbnailFile[];
     try {
-      files = await this.deps.fetchChunk(contentIds);
+      const reply = await this.deps.fetchChunk(contentIds);
+      this.deps.sizing.record(contentIds.length, this.now() - startedAt);
+
+      return reply;
     } catch (err) {
       // A failed chunk held the TV's lane too (a failing fetch takes ~11 s, §7 Q7), so its
       // duration is real information for the sizing.
       this.deps.sizing.record(contentIds.length, this.now() - startedAt);
-      const level = failuresBefore === 0 ? 'warn' : 'debug';
-      this.log[level]({ err, items: contentIds.length }, 'thumbnail chunk failed');
+      this.logChunkFailure(err, contentIds.length, failuresBefore);
 
+      return { failure: err };
+    }
+  }
+
+  /** Downloads (when the reply defers it) and stores one chunk; never throws. */
+  private async storeChunk(contentIds: string[], reply: ChunkReply): Promise<ChunkOutcome> {
+    let files: ThumbnailFile[];
+    try {
+      files = typeof reply === 'function' ? await reply() : reply;
+    } catch (err) {
+      this.logChunkFailure(err, contentIds.length, 0);
       return { stored: [], unmet: contentIds, threw: true };
     }
-    this.deps.sizing.record(contentIds.length, this.now() - startedAt);
-
     const stored = await this.storeFiles(contentIds, files);
 
     return { stored, unmet: contentIds.filter((id) => !stored.includes(id)), threw: false };
+  }
+
+  private logChunkFailure(err: unknown, items: number, failuresBefore: number): void {
+    const level = failuresBefore === 0 ? 'warn' : 'debug';
+    this.log[level]({ err, items }, 'thumbnail chunk failed');
   }
 
   private async storeFiles(contentIds: string[], files: ThumbnailFile[]): Promise<string[]> {

@@ -306,6 +306,67 @@ describe('ThumbnailSync', () => {
     expect(result).toMatchObject({ fetched: 2, skipped: 1 });
   });
 
+  it('asks the TV for the next chunk while the previous one is downloaded and stored', async () => {
+    const events: string[] = [];
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const jpeg = await makeJpeg(64, 64);
+    const sync = new ThumbnailSync({
+      cache,
+      sizing: new ScriptedSizing([2]),
+      logger: silentLogger(),
+      fetchChunk: async (chunk) => {
+        events.push(`tv ${chunk.join(',')}`);
+        if (chunk[0] === 'MY_F0003') releaseFirst();
+
+        return async () => {
+          if (chunk[0] === 'MY_F0001') await firstHeld;
+          events.push(`stored ${chunk.join(',')}`);
+
+          return chunk.map((contentId) => ({ contentId, fileType: 'jpg', data: jpeg }));
+        };
+      },
+    });
+
+    const result = await sync.run(ids(6));
+
+    expect(result).toMatchObject({ fetched: 6, outcome: 'complete' });
+    // The second request went to the TV while the first chunk was still being downloaded, and
+    // downloads stay one at a time, in order.
+    expect(events.indexOf('tv MY_F0003,MY_F0004')).toBeLessThan(
+      events.indexOf('stored MY_F0001,MY_F0002'),
+    );
+    expect(events.filter((e) => e.startsWith('stored'))).toEqual([
+      'stored MY_F0001,MY_F0002',
+      'stored MY_F0003,MY_F0004',
+      'stored MY_F0005,MY_F0006',
+    ]);
+  });
+
+  it('retries the ids of a chunk whose download failed', async () => {
+    let failedOnce = false;
+    const jpeg = await makeJpeg(64, 64);
+    const sync = new ThumbnailSync({
+      cache,
+      sizing: new ScriptedSizing([3]),
+      logger: silentLogger(),
+      fetchChunk: async (chunk) => async () => {
+        if (!failedOnce) {
+          failedOnce = true;
+          throw new Error('d2d socket reset');
+        }
+
+        return chunk.map((contentId) => ({ contentId, fileType: 'jpg', data: jpeg }));
+      },
+    });
+
+    const result = await sync.run(ids(3));
+
+    expect(result).toMatchObject({ fetched: 3, failed: [], outcome: 'complete' });
+  });
+
   it('keeps going when a listener throws', async () => {
     const tv = fakeTv();
     const sync = makeSync(tv, new ScriptedSizing([1]));
