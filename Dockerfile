@@ -28,7 +28,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY package.json ./
+COPY package.json LICENSE ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

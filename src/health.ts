@@ -3,8 +3,8 @@
  * tell "connected to the broker" from "process alive" without curl or an open port.
  *
  * The daemon rewrites the file when the MQTT session goes up or down and every `intervalMs` while
- * it runs; `checkHealth` calls it healthy only when the last record says `connected` and is
- * younger than `maxAgeMs`, so a hung event loop turns unhealthy too.
+ * it runs; `checkHealth` calls it healthy only when the last record says `connected` (or `idle`)
+ * and is younger than `maxAgeMs`, so a hung event loop turns unhealthy too.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,8 +13,12 @@ import { z } from 'zod';
 import type { Logger } from './log.js';
 import { type Clock, type ClockTimer, systemClock } from './util/clock.js';
 
-/** The broker session as the bridge reports it (the file adds `stopped` on the way out). */
-export type MqttHealth = 'connected' | 'disconnected';
+/**
+ * The broker session as the bridge reports it (the file adds `stopped` on the way out). `idle`:
+ * the daemon runs without a broker session on purpose, waiting for the add-on to be given a TV;
+ * it counts as healthy, or the Supervisor's watchdog would restart it in a loop.
+ */
+export type MqttHealth = 'connected' | 'disconnected' | 'idle';
 
 export interface BridgeHealth {
   mqtt: MqttHealth;
@@ -32,13 +36,19 @@ export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 export const DEFAULT_HEALTH_MAX_AGE_MS = 60_000;
 
 const heartbeatSchema = z.object({
-  mqtt: z.enum(['connected', 'disconnected', 'stopped']),
+  mqtt: z.enum(['connected', 'disconnected', 'idle', 'stopped']),
   updated_at: z.iso.datetime({ offset: true }),
   pid: z.number().int(),
   version: z.string(),
 });
 
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
+
+/** The health of a daemon that is deliberately idle (no TV configured in the add-on). */
+export const idleHealthSource: HealthSource = {
+  health: () => ({ mqtt: 'idle' }),
+  onHealthChange: () => {},
+};
 
 /**
  * Where the heartbeat lives: `DOCENT_HEALTH_FILE` when set (the container images point it at
@@ -173,6 +183,7 @@ export async function checkHealth(opts: {
   if (ageMs > maxAgeMs) {
     return { healthy: false, reason: `heartbeat is ${Math.round(ageMs / 1000)} s old` };
   }
+  if (beat.mqtt === 'idle') return { healthy: true, reason: 'idle: no TV configured' };
   if (beat.mqtt !== 'connected') return { healthy: false, reason: `mqtt ${beat.mqtt}` };
 
   return { healthy: true, reason: 'mqtt connected' };

@@ -2,7 +2,8 @@
 /**
  * The Docent daemon: configuration, the bridge, signals and exit codes. No logic of its own.
  * Exit codes: 0 stopped cleanly, 1 fatal error, 2 invalid configuration (or, in the add-on, no
- * MQTT broker from the Supervisor).
+ * MQTT broker from the Supervisor). The add-on with no TV configured (its fresh install) does not
+ * exit: it says what to do and waits for SIGTERM, so the watchdog does not restart it in a loop.
  */
 import { Bridge } from './bridge.js';
 import { bridgeOptionsFrom } from './config/bridge-options.js';
@@ -10,12 +11,14 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { redactConfig } from './config/redact.js';
 import { resolveAddonMqtt } from './config/supervisor.js';
 import { isTransient } from './errors.js';
-import { HealthReporter, healthFilePath } from './health.js';
+import { HealthReporter, healthFilePath, idleHealthSource } from './health.js';
 import { createLogger, type Logger } from './log.js';
 import { VERSION } from './version.js';
 
 const ADDON_OPTIONS_FILE = '/data/options.json';
 const STOP_DEADLINE_MS = 10_000;
+/** Where the heartbeat goes before a config names the data dir (the daemon's default). */
+const DEFAULT_DATA_DIR = './.data';
 
 async function main(): Promise<void> {
   let loaded: Awaited<ReturnType<typeof loadConfig>>;
@@ -28,6 +31,10 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
+    if (err.noTvOnly && isAddon(err)) {
+      await idleWithoutTv();
+      return;
+    }
     process.stderr.write(`docent: ${err.message}\n`);
     process.exit(2);
   }
@@ -61,12 +68,55 @@ async function main(): Promise<void> {
     { file: healthFilePath({ env: process.env, dataDir: config.data_dir }), version: VERSION },
     { source: bridge, logger },
   );
-  installSignalHandlers(bridge, health, logger);
+  installSignalHandlers(logger, async () => {
+    await bridge.stop();
+    await health.stop();
+  });
   await health.start();
   await bridge.start();
 }
 
-function installSignalHandlers(bridge: Bridge, health: HealthReporter, logger: Logger): void {
+/** The Supervisor's token, or the options file only the Supervisor writes. */
+function isAddon(err: ConfigError): boolean {
+  const token = process.env.SUPERVISOR_TOKEN?.trim() || process.env.HASSIO_TOKEN?.trim();
+
+  return Boolean(token) || err.optionsFile === ADDON_OPTIONS_FILE;
+}
+
+/**
+ * A fresh add-on install has `tvs: []`. Exiting would make the watchdog restart it over and over,
+ * so say once what to do and wait, healthy and without a broker, until the Supervisor stops us.
+ */
+async function idleWithoutTv(): Promise<void> {
+  const logger = createLogger('info');
+  const health = new HealthReporter(
+    {
+      file: healthFilePath({
+        env: process.env,
+        dataDir: process.env.DOCENT_DATA_DIR?.trim() || DEFAULT_DATA_DIR,
+      }),
+      version: VERSION,
+    },
+    { source: idleHealthSource, logger },
+  );
+  // The heartbeat's timer is unref'd; this keeps the process waiting for a signal.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  installSignalHandlers(logger, async () => {
+    clearInterval(keepAlive);
+    await health.stop();
+  });
+  logger.error(
+    {
+      version: VERSION,
+      hint: "add a TV (its name and host) in the add-on's Configuration tab, save, and restart the add-on",
+    },
+    'no tv configured; waiting idle until restarted',
+  );
+  await health.start();
+}
+
+/** SIGINT/SIGTERM run `stop` once and exit 0; a second signal or the deadline exit 1. */
+function installSignalHandlers(logger: Logger, stopAll: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -80,16 +130,13 @@ function installSignalHandlers(bridge: Bridge, health: HealthReporter, logger: L
       process.exit(1);
     }, STOP_DEADLINE_MS);
     deadline.unref();
-    bridge
-      .stop()
-      .then(() => health.stop())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'stop failed');
-          process.exit(1);
-        },
-      );
+    stopAll().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

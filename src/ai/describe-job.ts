@@ -12,7 +12,16 @@ export type DescribeErrorCode =
 
 export type DescribeResult =
   | { status: 'ok'; description: ArtworkDescription; cached: boolean }
-  | { status: 'error'; code: DescribeErrorCode; message: string };
+  | {
+      status: 'error';
+      code: DescribeErrorCode;
+      message: string;
+      /**
+       * Set when asking again later can succeed (budget renewed, service back): the clock time
+       * from which it is worth it. Absent when it cannot (bad key, bad image, bad output).
+       */
+      retryAtMs?: number;
+    };
 
 /** One image waiting for (or being given) a description; every job ends in one result. */
 export interface Job {
@@ -40,6 +49,8 @@ const FIRST_RETRY_DELAY_MS = 2_000;
 const BACKOFF_CAP_MS = 60_000;
 /** A retry-after longer than this is cut: a describe should not wait hours for its answer. */
 const MAX_RETRY_DELAY_MS = 300_000;
+/** After the last attempt failed, the work is worth trying again this much later (±20 %). */
+const GIVE_UP_RETRY_DELAY_MS = 15 * 60_000;
 
 /** A job whose work item calls `run(job)` when the queue starts it. */
 export function createJob(input: JobInput, run: (job: Job) => Promise<void>): Job {
@@ -66,8 +77,19 @@ export function jobKey(contentId: string, imageSha256: string): string {
   return `${contentId}\u0000${imageSha256}`;
 }
 
-export function failure(code: DescribeErrorCode, message: string): DescribeResult {
-  return { status: 'error', code, message };
+export function failure(
+  code: DescribeErrorCode,
+  message: string,
+  retryAtMs?: number,
+): DescribeResult {
+  return retryAtMs === undefined
+    ? { status: 'error', code, message }
+    : { status: 'error', code, message, retryAtMs };
+}
+
+/** When work given up after 429/5xx is worth another round: 15 min on, with ±20 % jitter. */
+export function giveUpRetryAtMs(nowMs: number, random: () => number): number {
+  return nowMs + Math.round(GIVE_UP_RETRY_DELAY_MS * (0.8 + 0.4 * random()));
 }
 
 /**

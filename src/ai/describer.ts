@@ -5,14 +5,17 @@ import OpenAI from 'openai';
 import type { Logger } from '../log.js';
 import { encodeSafeName } from '../thumbnails/safe-name.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { AiStatusTracker } from './ai-status.js';
 import { type ApiFailure, classifyApiFailure } from './api-failure.js';
-import { completionSchema } from './completion.js';
+import { BudgetGate } from './budget-gate.js';
+import { readCompletion } from './completion.js';
 import {
   createJob,
   type DescribeErrorCode,
   type DescribeResult,
   endpointForLog,
   failure,
+  giveUpRetryAtMs,
   type Job,
   jobKey,
   retryDelayMs,
@@ -23,20 +26,23 @@ import {
   buildRequest,
   estimateRequestTokens,
   type PromptOptions,
+  promptFingerprint,
   sniffImageType,
 } from './prompt.js';
-import { type ArtworkDescription, parseModelReply } from './schema.js';
+import type { ArtworkDescription } from './schema.js';
 import {
   type BudgetLimits,
   type Reservation,
   UsageBudget,
   type UsageSnapshot,
 } from './usage-budget.js';
+import { type AiUsageView, toUsageView } from './usage-view.js';
 import { type AiPriority, type WorkItem, WorkQueue } from './work-queue.js';
 
 export type { DescribeErrorCode, DescribeResult } from './describe-job.js';
 export type { ArtworkDescription } from './schema.js';
 export type { BudgetLimits, UsageSnapshot } from './usage-budget.js';
+export type { AiUsageView } from './usage-view.js';
 export type { AiPriority } from './work-queue.js';
 
 export interface ArtworkDescriberOptions {
@@ -56,7 +62,7 @@ export interface ArtworkDescriberOptions {
   concurrency?: number;
   /** Default 20. */
   requestsPerMinute?: number;
-  /** Token caps per UTC day and month; absent means no cap. */
+  /** Token caps per UTC day and month; absent means no cap. Ignored with `deps.budget`. */
   budget?: BudgetLimits;
   /** Attempts per image for 429/5xx/connection failures. Default 4. */
   maxAttempts?: number;
@@ -69,12 +75,19 @@ export interface ArtworkDescriberDeps {
   clock?: Clock;
   /** Jitter source for retry backoff, in [0, 1). Default `Math.random`. */
   random?: () => number;
+  /**
+   * A token budget shared with other describers (one budget for every TV of the daemon).
+   * Default: this TV's own, in `<dataDir>/tvs/<tvId>/ai-usage.json`, with `options.budget`.
+   */
+  budget?: UsageBudget;
 }
 
 type DescriberState = 'idle' | 'starting' | 'running' | 'disabled' | 'stopped';
 
 interface DescriberEvents {
   described: [contentId: string, description: ArtworkDescription];
+  /** `usageView()` may have changed: status, last error or token counts. */
+  usage: [];
 }
 
 const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -82,12 +95,14 @@ const DEFAULT_MODEL = 'gpt-4o-mini';
 /**
  * Describes artworks from thumbnail bytes Docent already holds, with OpenAI structured output.
  * It never touches the TV or its queue: a slow or failing API delays only descriptions.
- * Results are cached per content id and image hash, so one image is never sent twice, across
- * restarts too. Every `describe` ends in exactly one result; nothing is thrown.
+ * Results are cached per content id, image hash and prompt fingerprint, so one image is never
+ * sent twice for the same settings, across restarts too. Every `describe` ends in exactly one
+ * result; nothing is thrown.
  */
 export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
   private readonly apiKey: string;
   private readonly prompt: PromptOptions;
+  private readonly fingerprint: string;
   private readonly maxAttempts: number;
   private readonly client: OpenAI;
   private readonly clock: Clock;
@@ -95,12 +110,17 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
   private readonly log: Logger;
   private readonly cache: DescriptionCache;
   private readonly budget: UsageBudget;
+  private readonly status: AiStatusTracker;
+  private readonly gate: BudgetGate;
   private readonly queue: WorkQueue;
   private readonly jobs = new Map<string, Job>();
   private readonly inFlight = new Set<AbortController>();
   private state: DescriberState = 'idle';
   private reason: string | null = null;
   private lastPromptTokens: number | null = null;
+  private readonly onUsage = (): void => {
+    this.emit('usage');
+  };
 
   constructor(options: ArtworkDescriberOptions, deps: ArtworkDescriberDeps) {
     super();
@@ -110,6 +130,7 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
       language: options.language ?? 'en',
       instruction: options.instruction,
     };
+    this.fingerprint = promptFingerprint(this.prompt);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
@@ -125,11 +146,18 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     });
 
     const dir = path.join(options.dataDir, 'tvs', encodeSafeName(options.tvId));
-    this.cache = new DescriptionCache({ dir }, { logger: this.log });
-    this.budget = new UsageBudget(
-      { dir, limits: options.budget },
-      { clock: this.clock, logger: this.log },
-    );
+    this.cache = new DescriptionCache({ dir, fingerprint: this.fingerprint }, { logger: this.log });
+    this.budget =
+      deps.budget ??
+      new UsageBudget({ dir, limits: options.budget }, { clock: this.clock, logger: this.log });
+    this.status = new AiStatusTracker({ clock: this.clock, logger: this.log });
+    this.status.on('change', this.onUsage);
+    this.gate = new BudgetGate({
+      budget: this.budget,
+      status: this.status,
+      clock: this.clock,
+      logger: this.log,
+    });
     this.queue = new WorkQueue(
       { concurrency: options.concurrency ?? 2, requestsPerMinute: options.requestsPerMinute ?? 20 },
       { clock: this.clock },
@@ -151,8 +179,15 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     this.setState('starting');
 
     await Promise.all([this.cache.load(), this.budget.load()]);
+    // Entries from before fingerprints were kept: same model and language, so keep serving them.
+    const adopted = this.cache.adoptUnfingerprinted(
+      (entry) => entry.model === this.prompt.model && entry.language === this.prompt.language,
+    );
+    if (adopted > 0) this.log.debug({ adopted }, 'cached descriptions given a prompt fingerprint');
     // stop() may have run while the files were read; it wins.
-    if (!this.isStopped()) this.setState('running');
+    if (this.isStopped()) return;
+    this.budget.on('change', this.onUsage);
+    this.setState('running');
   }
 
   /**
@@ -178,6 +213,8 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     if (hit) return { status: 'ok', description: hit, cached: true };
     if (this.state === 'disabled')
       return failure('AI_AUTH', this.reason ?? 'descriptions are disabled');
+    const refused = this.gate.refusal();
+    if (refused) return refused;
 
     const existing = this.jobs.get(jobKey(contentId, imageSha256));
     if (existing) {
@@ -196,32 +233,41 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     return job.promise;
   }
 
-  /** The last description made for this content id (from any image), or null. */
+  /** The last description made for this content id (from any image) with today's settings. */
   cached(contentId: string): ArtworkDescription | null {
-    return this.cache.get(contentId)?.description ?? null;
+    return this.cache.lookup(contentId)?.description ?? null;
+  }
+
+  /** Content ids with a description made with today's settings. */
+  describedIds(): string[] {
+    return this.cache.contentIds();
+  }
+
+  /** Drops the cached description (the artwork left the TV); false when there was none. */
+  forget(contentId: string): boolean {
+    return this.cache.delete(contentId);
   }
 
   /** Who wrote the cached description and when, for `toDescriptionPayload`; null when none. */
   descriptionMeta(contentId: string): DescriptionMeta | null {
-    const entry = this.cache.get(contentId);
-    if (!entry) return null;
-
-    return {
-      contentId,
-      model: entry.model,
-      language: entry.language,
-      describedAt: entry.described_at,
-    };
+    return this.cache.meta(contentId);
   }
 
   usage(): UsageSnapshot {
     return this.budget.snapshot();
   }
 
+  /** Status, last error and token counts for Home Assistant; `usage` events say when it moved. */
+  usageView(): AiUsageView {
+    return toUsageView(this.status.current, this.status.error, this.budget.snapshot());
+  }
+
   /** Ends every pending describe with AI_STOPPED, aborts requests in flight, saves to disk. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.setState('stopped');
+    this.status.stop();
+    this.budget.off('change', this.onUsage);
 
     this.endQueued('AI_STOPPED', 'descriptions are stopped', this.queue.close());
     for (const controller of this.inFlight) controller.abort();
@@ -235,6 +281,7 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
       await this.request(job);
     } catch (err) {
       this.log.error({ err, contentId: job.contentId }, 'artwork description failed unexpectedly');
+      this.status.imageFailed('description failed unexpectedly');
       this.finish(job, failure('AI_UNAVAILABLE', 'description failed unexpectedly'));
     }
   }
@@ -250,14 +297,19 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     }
 
     const estimateTokens = estimateRequestTokens(this.prompt, this.lastPromptTokens);
-    const claim = this.budget.reserve(estimateTokens);
-    if (!claim.ok) {
-      this.log.warn({ contentId: job.contentId, estimateTokens }, 'ai token budget reached');
-      this.finish(job, failure('AI_BUDGET', claim.reason));
+    const claim = this.gate.claim(job.contentId, estimateTokens);
+    if (claim.kind === 'refused') {
+      this.finish(job, claim.result);
+      return;
+    }
+    if (claim.kind === 'wait') {
+      job.item.notBeforeMs = this.clock.now() + claim.delayMs;
+      this.queue.push(job.item);
       return;
     }
 
     job.attempts += 1;
+    this.budget.noteRequestSent();
     const controller = new AbortController();
     this.inFlight.add(controller);
     let response: unknown;
@@ -281,35 +333,13 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     reservation: Reservation,
     estimateTokens: number,
   ): void {
-    const completion = completionSchema.safeParse(response);
-    if (!completion.success) {
-      this.budget.commit(reservation, estimateTokens);
-      this.badOutput(job, 'the AI service reply is not a chat completion');
-      return;
-    }
-
-    const { usage, choices } = completion.data;
+    const reply = readCompletion(response);
     // Without a usage block the estimate is counted, so a cap still holds.
-    this.budget.commit(reservation, usage?.total_tokens ?? estimateTokens);
-    if (usage) this.lastPromptTokens = usage.prompt_tokens;
-
-    const choice = choices[0];
-    if (!choice) {
-      this.badOutput(job, 'the AI service returned no choices');
-      return;
-    }
-    if (choice.message.refusal) {
-      this.badOutput(job, 'the model refused to describe the image');
-      return;
-    }
-    if (choice.finish_reason === 'length') {
-      this.badOutput(job, 'the model reply was cut off');
-      return;
-    }
-
-    const parsed = parseModelReply(choice.message.content);
-    if (!parsed.ok) {
-      this.badOutput(job, parsed.reason);
+    this.budget.commit(reservation, reply.usage?.total_tokens ?? estimateTokens);
+    if (reply.usage) this.lastPromptTokens = reply.usage.prompt_tokens;
+    this.status.answered();
+    if (!reply.ok) {
+      this.badOutput(job, reply.reason);
       return;
     }
 
@@ -318,14 +348,16 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
       model: this.prompt.model,
       language: this.prompt.language,
       described_at: new Date(this.clock.now()).toISOString(),
-      description: parsed.description,
+      prompt_fingerprint: this.fingerprint,
+      description: reply.description,
     });
     this.log.info(
-      { contentId: job.contentId, attempts: job.attempts, tokens: usage?.total_tokens },
+      { contentId: job.contentId, attempts: job.attempts, tokens: reply.usage?.total_tokens },
       'artwork described',
     );
-    this.finish(job, { status: 'ok', description: parsed.description, cached: false });
-    this.announce(job.contentId, parsed.description);
+    this.status.described();
+    this.finish(job, { status: 'ok', description: reply.description, cached: false });
+    this.announce(job.contentId, reply.description);
   }
 
   private onFailure(job: Job, failed: ApiFailure): void {
@@ -338,22 +370,24 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
         this.disable(failed.message, failed.status);
         return;
       case 'quota':
-        this.log.warn({ contentId: job.contentId }, 'ai account has no quota left');
-        this.finish(job, failure('AI_RATE_LIMITED', `no quota left: ${failed.message}`));
+        this.finish(job, this.gate.quotaExhausted(job.contentId, failed.message));
         return;
       case 'rate_limited': {
         const delayMs = retryDelayMs(job.attempts, failed.retryAfterMs, this.random);
         this.queue.pauseUntil(this.clock.now() + delayMs);
+        this.status.failed('rate_limited', failed.message);
         this.retryLater(job, delayMs, failure('AI_RATE_LIMITED', failed.message));
         return;
       }
       case 'unavailable': {
         const delayMs = retryDelayMs(job.attempts, failed.retryAfterMs, this.random);
+        this.status.failed('unavailable', failed.message);
         this.retryLater(job, delayMs, failure('AI_UNAVAILABLE', failed.message));
         return;
       }
       case 'rejected':
         this.log.warn({ contentId: job.contentId, status: failed.status }, 'ai request refused');
+        this.status.imageFailed(`the AI service refused the request (HTTP ${failed.status})`);
         this.finish(
           job,
           failure(
@@ -376,23 +410,25 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
       return;
     }
     if (job.attempts >= this.maxAttempts) {
-      this.log.warn(
-        { contentId: job.contentId, attempts: job.attempts },
-        'artwork description gave up',
+      // The outage was warned about once (AiStatusTracker); the caller may try again later.
+      const retryAtMs = giveUpRetryAtMs(this.clock.now(), this.random);
+      this.log.debug(
+        { contentId: job.contentId, attempts: job.attempts, retryAtMs },
+        'artwork description gave up for now',
       );
-      this.finish(job, last);
+      this.finish(job, last.status === 'error' ? { ...last, retryAtMs } : last);
       return;
     }
 
     const fields = { contentId: job.contentId, attempt: job.attempts, delayMs };
-    if (job.attempts === 1) this.log.warn(fields, 'ai request failed, retry scheduled');
-    else this.log.debug(fields, 'ai request failed, retry scheduled');
+    this.log.debug(fields, 'ai request failed, retry scheduled');
     job.item.notBeforeMs = this.clock.now() + delayMs;
     this.queue.push(job.item);
   }
 
   private badOutput(job: Job, message: string): void {
     this.log.warn({ contentId: job.contentId, reason: message }, 'ai reply unusable');
+    this.status.imageFailed(message);
     this.finish(job, failure('AI_BAD_OUTPUT', message));
   }
 
@@ -401,6 +437,7 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     if (this.state !== 'running') return;
     this.reason = reason;
     this.setState('disabled');
+    this.status.authFailed(reason);
     this.log.error({ status }, 'ai disabled: the AI service rejected the API key');
     this.endQueued('AI_AUTH', reason, this.queue.drain());
   }
@@ -412,19 +449,12 @@ export class ArtworkDescriber extends EventEmitter<DescriberEvents> {
     }
   }
 
-  // TODO(#7): a cached description is reused after the model, language or instruction changes;
-  // done when entries also record a prompt fingerprint and a mismatch asks again.
+  /** A description of these bytes made with today's settings; another fingerprint asks again. */
   private fromCache(contentId: string, imageSha256: string): ArtworkDescription | null {
-    const own = this.cache.get(contentId);
-    if (own?.image_sha256 === imageSha256) return own.description;
+    const found = this.cache.find(contentId, imageSha256);
+    if (found?.twin) this.announce(contentId, found.entry.description);
 
-    // The same picture under another content id (uploaded twice): reuse, do not ask again.
-    const twin = this.cache.getByHash(imageSha256);
-    if (!twin) return null;
-    this.cache.set(contentId, twin);
-    this.announce(contentId, twin.description);
-
-    return twin.description;
+    return found?.entry.description ?? null;
   }
 
   private finish(job: Job, result: DescribeResult): void {

@@ -3,7 +3,7 @@
  * (`--ai-fake`) and the tests point the describer at it instead of the real API. It speaks
  * `POST /v1/chat/completions` with replies shaped like the real ones (`choices[0].message.content`
  * as a JSON string, `usage`) and can be switched to misbehave: malformed output, 429 with
- * `retry-after`, 5xx, a refused key, slow replies. Never used by production code paths.
+ * `retry-after`, 5xx, a refused key, slow or held replies. Never used by production code paths.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -40,6 +40,10 @@ export interface FakeOpenAiServer {
   setBehaviour(behaviour: FakeOpenAiBehaviour): void;
   /** Every reply waits this long first (real time). */
   setDelayMs(delayMs: number): void;
+  /** From now on replies are held (the requests stay in flight) until `releaseReplies()`. */
+  holdReplies(): void;
+  /** Sends every held reply and stops holding. */
+  releaseReplies(): void;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -105,6 +109,13 @@ export async function startFakeOpenAiServer(
   let delayMs = options.delayMs ?? 0;
   const stats: FakeOpenAiStats = { requests: 0, inFlight: 0, maxInFlight: 0 };
   const timers = new Set<NodeJS.Timeout>();
+  let holding = false;
+  const held = new Set<() => void>();
+  const release = (): void => {
+    holding = false;
+    for (const resume of held) resume();
+    held.clear();
+  };
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -126,6 +137,7 @@ export async function startFakeOpenAiServer(
     try {
       const body = await readBody(req);
       if (delayMs > 0) await wait(delayMs);
+      if (holding) await new Promise<void>((resume) => held.add(resume));
       reply(res, body);
     } finally {
       stats.inFlight -= 1;
@@ -210,11 +222,16 @@ export async function startFakeOpenAiServer(
     setDelayMs(next) {
       delayMs = next;
     },
+    holdReplies() {
+      holding = true;
+    },
+    releaseReplies: release,
     resetStats() {
       stats.requests = 0;
       stats.maxInFlight = stats.inFlight;
     },
     async close() {
+      release();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { descriptionResponseFormat } from './schema.js';
 
@@ -13,6 +14,13 @@ const IMAGE_TOKENS_GUESS = 2833;
 
 /** A rough characters-per-token ratio for English prompt text (over-estimates, on purpose). */
 const CHARS_PER_TOKEN = 3;
+
+/**
+ * Bump when the prompt text or the reply schema changes enough that old descriptions should be
+ * written again. Rewording the prompt alone does not: re-describing a whole catalogue costs
+ * the owner tokens.
+ */
+const PROMPT_VERSION = 1;
 
 export interface PromptOptions {
   model: string;
@@ -38,6 +46,22 @@ export function buildSystemPrompt(options: PromptOptions): string {
   }
 
   return lines.join('\n');
+}
+
+/**
+ * A short hash of what shapes a description: model, language, instruction and the prompt
+ * version. Cached descriptions are served only while it matches, so changing any of these
+ * describes again. Whitespace around the instruction does not count.
+ */
+export function promptFingerprint(options: PromptOptions): string {
+  const parts = [
+    PROMPT_VERSION,
+    options.model.trim(),
+    options.language.trim(),
+    options.instruction?.trim() ?? '',
+  ];
+
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
 /** The chat completion request for one image, as a base64 data URL in an `image_url` part. */

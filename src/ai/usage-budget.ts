@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -14,6 +15,8 @@ const usageFileSchema = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
   monthly_tokens: z.number().int().nonnegative(),
   requests: z.number().int().nonnegative(),
+  /** Requests sent on `day` (any outcome); absent in files written before it was counted. */
+  daily_requests: z.number().int().nonnegative().default(0),
 });
 
 type UsageFile = z.infer<typeof usageFileSchema>;
@@ -30,6 +33,28 @@ export interface UsageSnapshot {
   monthlyLimit: number | null;
   /** Replies counted since the usage file was created (all time, not per day). */
   requests: number;
+  /** Requests sent this UTC day, whatever their outcome. */
+  requestsToday: number;
+}
+
+/** Which cap a refused reservation would break. */
+export type BudgetCap = 'daily' | 'monthly';
+
+export type ReserveResult =
+  | { ok: true; reservation: Reservation }
+  | {
+      ok: false;
+      cap: BudgetCap;
+      reason: string;
+      /** The clock time the broken cap starts counting from zero again. */
+      retryAtMs: number;
+      /** Only the requests in flight are in the way: it may fit once their real cost is known. */
+      waitForInFlight: boolean;
+    };
+
+interface BudgetEvents {
+  /** Counts changed (a reply was counted, a request sent, or a new day or month began). */
+  change: [];
 }
 
 /** A claim on the budget for one request in flight, settled by `commit` or `release`. */
@@ -40,9 +65,11 @@ export interface Reservation {
 /**
  * Token spending per UTC day and month, persisted so a restart does not reset the caps.
  * Requests in flight hold a reservation of their estimated cost, so parallel requests cannot
- * together overshoot a cap; the real usage from the reply replaces the estimate.
+ * together overshoot a cap; the real usage from the reply replaces the estimate. One instance
+ * may be shared by the describers of several TVs (one budget for the daemon): `load` and
+ * `flush` may then be called by each of them.
  */
-export class UsageBudget {
+export class UsageBudget extends EventEmitter<BudgetEvents> {
   readonly filePath: string;
 
   private readonly limits: { daily: number | null; monthly: number | null };
@@ -51,11 +78,15 @@ export class UsageBudget {
   private usage: UsageFile;
   private readonly reservations = new Set<Reservation>();
   private writing: Promise<void> = Promise.resolve();
+  private loading: Promise<void> | null = null;
 
   constructor(
     options: { dir: string; limits?: BudgetLimits | undefined },
     deps: { clock: Clock; logger: Logger },
   ) {
+    super();
+    // Every TV's describer listens when the budget is shared; more than ten TVs is not a leak.
+    this.setMaxListeners(0);
     this.filePath = path.join(options.dir, 'ai-usage.json');
     this.limits = {
       daily: positiveOrNull(options.limits?.dailyTokens),
@@ -66,8 +97,98 @@ export class UsageBudget {
     this.usage = this.emptyUsage();
   }
 
-  /** Reads the saved counts; a missing or unreadable file starts from zero. Never throws. */
-  async load(): Promise<void> {
+  /**
+   * Reads the saved counts; a missing or unreadable file starts from zero. Never throws. Later
+   * calls (other TVs sharing this budget) wait for the first read instead of reading again.
+   */
+  load(): Promise<void> {
+    this.loading ??= this.read();
+
+    return this.loading;
+  }
+
+  snapshot(): UsageSnapshot {
+    this.rollOver();
+
+    return {
+      dailyTokens: this.usage.daily_tokens,
+      monthlyTokens: this.usage.monthly_tokens,
+      dailyLimit: this.limits.daily,
+      monthlyLimit: this.limits.monthly,
+      requests: this.usage.requests,
+      requestsToday: this.usage.daily_requests,
+    };
+  }
+
+  /**
+   * Claims `tokens` for a request about to be sent, or says which cap it would break (counting
+   * what is spent and what other requests in flight have claimed).
+   */
+  reserve(tokens: number): ReserveResult {
+    this.rollOver();
+    let claimedByOthers = 0;
+    for (const reservation of this.reservations) claimedByOthers += reservation.tokens;
+
+    const broken = this.brokenCap(tokens + claimedByOthers);
+    if (broken === null) {
+      const reservation: Reservation = { tokens };
+      this.reservations.add(reservation);
+
+      return { ok: true, reservation };
+    }
+
+    const nowMs = this.clock.now();
+    const limit = broken === 'monthly' ? this.limits.monthly : this.limits.daily;
+
+    return {
+      ok: false,
+      cap: broken,
+      reason: `${broken} token budget of ${limit} would be exceeded`,
+      retryAtMs: broken === 'monthly' ? nextUtcMonthMs(nowMs) : nextUtcDayMs(nowMs),
+      waitForInFlight: this.brokenCap(tokens) === null,
+    };
+  }
+
+  /** Replaces a reservation with the tokens the API reported, and saves the counts. */
+  commit(reservation: Reservation, usedTokens: number): void {
+    this.reservations.delete(reservation);
+    this.rollOver();
+    const tokens = Math.max(0, Math.round(usedTokens));
+    this.usage.daily_tokens += tokens;
+    this.usage.monthly_tokens += tokens;
+    this.usage.requests += 1;
+    this.save();
+    this.emit('change');
+  }
+
+  /** Counts a request about to be sent, for `requestsToday`; refused and failed ones count too. */
+  noteRequestSent(): void {
+    this.rollOver();
+    this.usage.daily_requests += 1;
+    this.save();
+    this.emit('change');
+  }
+
+  /** Drops a reservation for a request that cost nothing (refused, failed before a reply). */
+  release(reservation: Reservation): void {
+    this.reservations.delete(reservation);
+  }
+
+  /** Resolves once every save made so far is on disk (or failed and was logged). */
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  /** The cap `tokens` more would break; the monthly one first, since only the month's end heals it. */
+  private brokenCap(tokens: number): BudgetCap | null {
+    const { daily, monthly } = this.limits;
+    if (monthly !== null && this.usage.monthly_tokens + tokens > monthly) return 'monthly';
+    if (daily !== null && this.usage.daily_tokens + tokens > daily) return 'daily';
+
+    return null;
+  }
+
+  private async read(): Promise<void> {
     let text: string;
     try {
       text = await readFile(this.filePath, 'utf8');
@@ -83,62 +204,6 @@ export class UsageBudget {
     }
     this.usage = parsed;
     this.rollOver();
-  }
-
-  snapshot(): UsageSnapshot {
-    this.rollOver();
-
-    return {
-      dailyTokens: this.usage.daily_tokens,
-      monthlyTokens: this.usage.monthly_tokens,
-      dailyLimit: this.limits.daily,
-      monthlyLimit: this.limits.monthly,
-      requests: this.usage.requests,
-    };
-  }
-
-  /**
-   * Claims `tokens` for a request about to be sent, or returns the reason it would break a
-   * cap (counting what is spent and what other requests in flight have claimed).
-   */
-  reserve(tokens: number): { ok: true; reservation: Reservation } | { ok: false; reason: string } {
-    this.rollOver();
-    let claimed = tokens;
-    for (const reservation of this.reservations) claimed += reservation.tokens;
-
-    const { daily, monthly } = this.limits;
-    if (daily !== null && this.usage.daily_tokens + claimed > daily) {
-      return { ok: false, reason: `daily token budget of ${daily} would be exceeded` };
-    }
-    if (monthly !== null && this.usage.monthly_tokens + claimed > monthly) {
-      return { ok: false, reason: `monthly token budget of ${monthly} would be exceeded` };
-    }
-
-    const reservation: Reservation = { tokens };
-    this.reservations.add(reservation);
-
-    return { ok: true, reservation };
-  }
-
-  /** Replaces a reservation with the tokens the API reported, and saves the counts. */
-  commit(reservation: Reservation, usedTokens: number): void {
-    this.reservations.delete(reservation);
-    this.rollOver();
-    const tokens = Math.max(0, Math.round(usedTokens));
-    this.usage.daily_tokens += tokens;
-    this.usage.monthly_tokens += tokens;
-    this.usage.requests += 1;
-    this.save();
-  }
-
-  /** Drops a reservation for a request that cost nothing (refused, failed before a reply). */
-  release(reservation: Reservation): void {
-    this.reservations.delete(reservation);
-  }
-
-  /** Resolves once every save made so far is on disk (or failed and was logged). */
-  async flush(): Promise<void> {
-    await this.writing;
   }
 
   private save(): void {
@@ -162,14 +227,37 @@ export class UsageBudget {
     if (this.usage.day !== day) {
       this.usage.day = day;
       this.usage.daily_tokens = 0;
+      this.usage.daily_requests = 0;
     }
   }
 
   private emptyUsage(): UsageFile {
     const { day, month } = utcPeriods(this.clock.now());
 
-    return { version: 1, day, daily_tokens: 0, month, monthly_tokens: 0, requests: 0 };
+    return {
+      version: 1,
+      day,
+      daily_tokens: 0,
+      month,
+      monthly_tokens: 0,
+      requests: 0,
+      daily_requests: 0,
+    };
   }
+}
+
+/** The start of the next UTC day, in clock milliseconds. */
+export function nextUtcDayMs(nowMs: number): number {
+  const now = new Date(nowMs);
+
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+}
+
+/** The start of the next UTC month, in clock milliseconds. */
+export function nextUtcMonthMs(nowMs: number): number {
+  const now = new Date(nowMs);
+
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
 }
 
 function utcPeriods(nowMs: number): { day: string; month: string } {

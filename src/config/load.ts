@@ -1,13 +1,14 @@
 /**
  * Builds the effective configuration: defaults < options file (JSON, e.g. the add-on's
  * /data/options.json) < environment < command-line flags. Every problem is reported at once,
- * each with its path, as one `CONFIG_INVALID` error.
+ * each with its path, as one `CONFIG_INVALID` error; a key the schema does not know is one too.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
+import type { z } from 'zod';
 import { DocentError } from '../errors.js';
-import { formatIssues, requiredErrorMap } from './issues.js';
-import { type Config, configSchema } from './schema.js';
+import { formatIssues, requiredErrorMap, unknownOptionProblems } from './issues.js';
+import { ACCEPTED_LOG_LEVELS, type Config, configSchema } from './schema.js';
 
 export interface LoadConfigOptions {
   /** Command-line arguments without the node binary and script (`process.argv.slice(2)`). */
@@ -27,14 +28,28 @@ export type LoadConfigResult =
   | { action: 'run'; config: Config }
   | { action: 'exit'; output: string };
 
+export interface ConfigErrorDetails {
+  /**
+   * True when the only problem is that no TV is configured: the add-on's fresh install (its
+   * default is `tvs: []`), which the daemon reports and then waits out instead of exiting.
+   */
+  noTvOnly: boolean;
+  /** The options file that was read, or null when none was (missing default, or none named). */
+  optionsFile: string | null;
+}
+
 /** `CONFIG_INVALID` with one `path: message` line per problem in `problems`. */
 export class ConfigError extends DocentError {
   readonly problems: string[];
+  readonly noTvOnly: boolean;
+  readonly optionsFile: string | null;
 
-  constructor(problems: string[]) {
+  constructor(problems: string[], details: Partial<ConfigErrorDetails> = {}) {
     super('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
     this.name = 'ConfigError';
     this.problems = problems;
+    this.noTvOnly = details.noTvOnly ?? false;
+    this.optionsFile = details.optionsFile ?? null;
   }
 }
 
@@ -59,18 +74,37 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadConfigRes
   const flags = cli.kind === 'flags' ? cli.flags : {};
   const namedFile = flags.optionsFile ?? (opts.env.DOCENT_OPTIONS_FILE?.trim() || undefined);
   const optionsFile = namedFile ?? opts.optionsFile;
-  const fromFile = optionsFile
-    ? await readOptionsFile(optionsFile, problems, namedFile !== undefined)
-    : {};
+  const file: OptionsFile = optionsFile
+    ? await readOptionsFile(optionsFile, namedFile !== undefined)
+    : { kind: 'absent' };
+  const fromFile = file.kind === 'read' ? file.json : {};
+  if (file.kind === 'failed') problems.push(file.problem);
+  // Only the file can hold unknown keys: the env and flag layers build theirs from known names.
+  problems.push(...unknownOptionProblems(fromFile, configSchema));
+
   let merged = deepMerge({}, fromFile);
   merged = applyLayer(merged, envLayer(opts.env));
   merged = applyLayer(merged, cliLayer(flags));
 
   const parsed = configSchema.safeParse(merged, { error: requiredErrorMap });
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const noTvOnly = problems.length === 0 && issues.length === 1 && issues.every(isNoTvIssue);
+  // A file that could not be read is the reason for "no TV" when nothing else named one.
+  const reported = file.kind === 'failed' ? issues.filter((i) => !isNoTvIssue(i)) : issues;
+  problems.push(...formatIssues(reported));
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(problems, {
+      noTvOnly,
+      optionsFile: file.kind === 'read' ? file.path : null,
+    });
+  }
 
   return { action: 'run', config: parsed.data };
+}
+
+/** The schema's `tvs` minimum: nothing configured a TV at all. */
+function isNoTvIssue(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'too_small' && issue.path.length === 1 && issue.path[0] === 'tvs';
 }
 
 /** One layer's values: plain keys deep-merged, `tv` patched onto the first TV. */
@@ -152,7 +186,7 @@ function parseCli(argv: readonly string[], version: string): CliOutcome {
     .option('--tv <host>', 'TV host name or IP address (env DOCENT_TV_HOST)')
     .option('--tv-name <name>', 'TV name shown in Home Assistant (env DOCENT_TV_NAME)')
     .option('--data-dir <dir>', 'where the cache and tokens live (env DOCENT_DATA_DIR)')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace (env LOG_LEVEL)')
+    .option('--log-level <level>', `${ACCEPTED_LOG_LEVELS.join('|')} (env LOG_LEVEL)`)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => {
@@ -189,33 +223,48 @@ function readFlags(raw: Record<string, unknown>): CliFlags {
   };
 }
 
-async function readOptionsFile(
-  file: string,
-  problems: string[],
-  mustExist: boolean,
-): Promise<Json> {
+type OptionsFile =
+  | { kind: 'absent' }
+  | { kind: 'read'; path: string; json: Json }
+  | { kind: 'failed'; problem: string };
+
+async function readOptionsFile(file: string, mustExist: boolean): Promise<OptionsFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if (isMissingFile(err) && !mustExist) return {};
-    problems.push(`options file ${file}: cannot be read`);
-    return {};
+    if (isMissingFile(err) && !mustExist) return { kind: 'absent' };
+    return { kind: 'failed', problem: `options file ${file}: cannot be read` };
   }
 
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    problems.push(`options file ${file}: not valid JSON`);
-    return {};
+  } catch (err) {
+    return { kind: 'failed', problem: `options file ${file}: not valid JSON${where(text, err)}` };
   }
   if (!isPlainObject(json)) {
-    problems.push(`options file ${file}: must hold a JSON object`);
-    return {};
+    return { kind: 'failed', problem: `options file ${file}: must hold a JSON object` };
   }
 
-  return json;
+  return { kind: 'read', path: file, json };
+}
+
+/**
+ * ` at line L, column C` from the parser's `at position N`, when it gives one. The parser's own
+ * message is never repeated: newer ones quote the file, and the file may hold a password.
+ */
+function where(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  if (/end of JSON input/.test(message)) return ' (it ends too early)';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return '';
+
+  const before = text.slice(0, Number(position)).split('\n');
+  const line = before.length;
+  const column = (before.at(-1)?.length ?? 0) + 1;
+
+  return ` at line ${line}, column ${column}`;
 }
 
 function deepMerge(base: Json, over: Json): Json {

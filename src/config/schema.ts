@@ -10,6 +10,19 @@ export const SECRET_PATHS = ['mqtt.password', 'ai.api_key'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Every `log_level` value accepted, pino's levels plus the add-on convention's aliases. */
+export const ACCEPTED_LOG_LEVELS = [
+  'trace',
+  'debug',
+  'info',
+  'notice',
+  'warn',
+  'warning',
+  'error',
+  'fatal',
+  'silent',
+] as const;
+
 const BROKER_PROTOCOLS = new Set(['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:']);
 
 // Error messages never echo the URL: it may carry a password.
@@ -38,7 +51,7 @@ const host = nonBlank.refine(
 // The add-on convention (`warning`, `notice`) maps onto pino's levels.
 const logLevel = z.preprocess(
   (value) => (value === 'warning' ? 'warn' : value === 'notice' ? 'info' : value),
-  z.enum(LOG_LEVELS),
+  z.enum(LOG_LEVELS, { error: `must be one of ${ACCEPTED_LOG_LEVELS.join(', ')}` }),
 );
 
 const tvSchema = z

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const logger = createLogger(flags.logLevel);
   const broker = await chooseDemoBroker(process.env);
   const sim = await startSimulatedFrame({
+    profileName: '2024',
     artworks: Number(flags.artworks),
     latency: flags.latency,
   });

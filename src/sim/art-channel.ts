@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log.js';
+import { ArtAdmission } from './art-admission.js';
 import { ArtQueue } from './art-queue.js';
 import type { ArtRequestContext } from './art-requests.js';
 import { type ChannelClient, clientEntry, type HostEntry, hostEntries } from './channel-client.js';
@@ -41,10 +42,12 @@ export class ArtChannel {
   private readonly halfOpen = new Set<WebSocket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly queue: ArtQueue;
-  /** Joins while another art client was open, for `misroute-then-refuse` (§7 Q1). */
-  private crowdedJoins = 0;
+  /** Clients that came in on the plain (8001) port, for the zombie-after-wake switch. */
+  private readonly plainClients = new Set<ChannelClient>();
+  private readonly admission: ArtAdmission;
 
   constructor(private readonly deps: ArtChannelDeps) {
+    this.admission = new ArtAdmission(deps.ctx);
     this.queue = new ArtQueue({
       ctx: deps.ctx,
       latency: deps.latency,
@@ -77,9 +80,7 @@ export class ArtChannel {
       return;
     }
     // §7 Q1: with several art clients the TV eventually stops completing handshakes.
-    const crowded = this.clients.size > 0 && profile.multiClientPolicy === 'misroute-then-refuse';
-    if (crowded) this.crowdedJoins += 1;
-    if (crowded && this.crowdedJoins > profile.multiClientRefuseAfter) {
+    if (!this.admission.admitsJoin(this.clients.size)) {
       counters.refusedConnections += 1;
       this.stall(ws, false);
       return;
@@ -93,11 +94,10 @@ export class ArtChannel {
     };
     const others = [...this.clients];
     this.clients.add(client);
+    if (!secure) this.plainClients.add(client);
     const authorized = urlToken !== undefined && this.deps.isKnownToken(urlToken);
-    const zombie = profile.zombiePort === (secure ? 'secure' : 'plain');
-    const neverServed =
-      zombie || profile.artHandshake === 'never-serve' || profile.artHandshake === 'no-app';
-    if (neverServed || (profile.artTokenPolicy === 'require' && !authorized)) {
+    const served = this.admission.servesNewClient(secure);
+    if (!served || (profile.artTokenPolicy === 'require' && !authorized)) {
       this.unserved.add(client);
     }
     counters.artConnectionsOpened += 1;
@@ -121,14 +121,14 @@ export class ArtChannel {
     ws.on('error', (err) => this.deps.logger.debug({ err }, 'art socket error'));
 
     // No art app (2022 fw < 1622): the channel has no host entries, like an unknown one (TAV#519).
-    const hosts = profile.artHandshake === 'no-app' ? [] : hostEntries(this.deps.hosts);
+    const hosts = this.admission.appAbsent() ? [] : hostEntries(this.deps.hosts);
     const clients = [...hosts, ...[...this.clients].map(clientEntry)];
     this.send(client, { data: { clients, id: client.id }, event: 'ms.channel.connect' });
     for (const other of others) {
       this.send(other, { data: clientEntry(client), event: 'ms.channel.clientConnect' });
     }
 
-    // Rule simulated for §7 Q1: a second art client makes the TV close every art socket.
+    // Kept selectable (§7 Q1 has no source for it): a second art client closes every art socket.
     if (others.length > 0 && profile.multiClientPolicy === 'drop-all') {
       this.later(0, () => this.dropAll('second art client'));
       return;
@@ -138,6 +138,16 @@ export class ArtChannel {
         if (this.clients.has(client)) this.send(client, { data: {}, event: 'ms.channel.ready' });
       });
     }
+  }
+
+  /**
+   * §2.3, FAB#263: the plain port turns into a zombie (a 2020 set after standby→wake): clients
+   * on it, now and until the next power cycle, get `connect` and nothing else.
+   */
+  zombifyPlainPort(): void {
+    this.admission.zombifyPlainPort();
+    for (const client of this.plainClients) this.unserved.add(client);
+    this.deps.logger.info('plain art port is now a zombie');
   }
 
   /** Sends an unsolicited art event to every art client (§5), with this generation's name. */
@@ -155,7 +165,7 @@ export class ArtChannel {
     for (const client of dropped) this.forget(client);
     this.deps.counters.artConnectionsDropped += dropped.length;
     for (const client of dropped) client.ws.terminate();
-    this.crowdedJoins = 0;
+    this.admission.channelEmptied();
     if (dropped.length > 0) {
       this.deps.logger.info({ count: dropped.length, reason }, 'art sockets dropped');
     }
@@ -167,6 +177,7 @@ export class ArtChannel {
    */
   reset(halfOpen = false): void {
     this.queue.reset();
+    this.admission.powerCycled();
     if (!halfOpen) {
       this.dropAll('power off');
       return;
@@ -177,7 +188,6 @@ export class ArtChannel {
       client.ws.pause();
       this.halfOpen.add(client.ws);
     }
-    this.crowdedJoins = 0;
   }
 
   stop(): void {
@@ -207,7 +217,7 @@ export class ArtChannel {
       });
       return;
     }
-    if (this.unserved.has(client)) {
+    if (this.unserved.has(client) || this.admission.servesNobody()) {
       this.deps.logger.debug({ clientId: client.id }, 'art request ignored on an unserved client');
       return;
     }
@@ -217,7 +227,13 @@ export class ArtChannel {
 
   /** 0.97 in-band uploads (§4.5); other firmware ignores binary frames. */
   private onBinary(client: ChannelClient, frame: Buffer): void {
-    if (this.deps.ctx.profile.transfers !== 'inband' || this.unserved.has(client)) return;
+    const profile = this.deps.ctx.profile;
+    if (
+      profile.transfers !== 'inband' ||
+      this.unserved.has(client) ||
+      this.admission.servesNobody()
+    )
+      return;
     const inband = parseInbandFrame(frame);
     const parsed = inband ? parseArtRequest(inband.message) : undefined;
     if (!inband || !parsed) {
@@ -253,6 +269,7 @@ export class ArtChannel {
   private forget(client: ChannelClient): void {
     this.clients.delete(client);
     this.unserved.delete(client);
+    this.plainClients.delete(client);
     this.deps.counters.artConnectionsOpen = this.clients.size;
   }
 

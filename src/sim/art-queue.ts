@@ -35,9 +35,11 @@ export interface QueuedRequest {
 const MALFORMED_REQUEST = 'malformed';
 
 /**
- * The art app's request queue: one request at a time with per-request service times, a backlog
- * that is worked through, never dropped (frame-protocol §7 Q3), and the wedge/leak switches of
- * §7 Q9 (requests still take their turn; the answer just never comes).
+ * The art app's request queue: one request at a time with per-request service times and a
+ * backlog that is worked through (frame-protocol §7 Q3); with `floodReplyOrder: 'trace'` one
+ * client's pipelined requests are served newest first and a flood past the backlog cap is
+ * dropped (§3.2, the 2022 captures); the wedge/leak switches of §7 Q9 (requests still take their
+ * turn; the answer just never comes).
  */
 export class ArtQueue {
   private readonly queue: QueuedRequest[] = [];
@@ -53,6 +55,11 @@ export class ArtQueue {
     const name = job.parsed.kind === 'request' ? job.parsed.request.request : MALFORMED_REQUEST;
     const requests = this.deps.counters.requests;
     requests[name] = (requests[name] ?? 0) + 1;
+    if (this.overflows(job.client)) {
+      this.deps.counters.requestsDropped += 1;
+      this.deps.logger.debug({ clientId: job.client.id, request: name }, 'art request dropped');
+      return;
+    }
     this.queue.push(job);
     if (this.serving === 'idle') void this.serve();
   }
@@ -73,7 +80,7 @@ export class ArtQueue {
   private async serve(): Promise<void> {
     this.serving = 'busy';
     try {
-      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      for (let job = this.next(); job; job = this.next()) {
         const ms = this.serviceTime(job.parsed);
         if (ms > 0) await this.waitServiceTime(ms);
         if (this.isStopped()) return;
@@ -87,6 +94,27 @@ export class ArtQueue {
     } finally {
       if (!this.isStopped()) this.serving = 'idle';
     }
+  }
+
+  /**
+   * The job to serve now. In `trace` order, when the oldest waiting client has several requests
+   * waiting, its newest goes first: that reproduces the reversed runs of the 2022 captures, and
+   * a request arriving meanwhile jumps ahead of the older ones (their interleaved runs).
+   */
+  private next(): QueuedRequest | undefined {
+    const head = this.queue[0];
+    if (!head || this.deps.ctx.switches.floodReplyOrder !== 'trace') return this.queue.shift();
+    const newest = this.queue.findLastIndex((job) => job.client === head.client);
+
+    return this.queue.splice(newest, 1)[0];
+  }
+
+  /** `trace` order only: this client already has the most requests waiting that the TV keeps. */
+  private overflows(client: ChannelClient): boolean {
+    const { floodReplyOrder, floodBacklogMax } = this.deps.ctx.switches;
+    if (floodReplyOrder !== 'trace' || floodBacklogMax <= 0) return false;
+
+    return this.queue.filter((job) => job.client === client).length >= floodBacklogMax;
   }
 
   private isStopped(): boolean {

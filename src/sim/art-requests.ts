@@ -13,6 +13,7 @@ import {
   WRITE_REQUESTS,
 } from './request-outcome.js';
 import { isImplemented } from './request-support.js';
+import { FIVE_X_HANDLERS } from './requests-5x.js';
 import { CONTENT_HANDLERS } from './requests-content.js';
 import { STATUS_HANDLERS } from './requests-status.js';
 import { TRANSFER_HANDLERS } from './requests-transfer.js';
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   ...STATUS_HANDLERS,
   ...CONTENT_HANDLERS,
   ...TRANSFER_HANDLERS,
+  ...FIVE_X_HANDLERS,
 };
 
 /** How many items a request works on, for its service time (see latency.ts). */

@@ -1,26 +1,22 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PROFILE_NAMES, type ProfileName, type SimProfile } from './profile.js';
+import { type Command, Option } from 'commander';
+import {
+  addProfileOptions,
+  COUNT,
+  defined,
+  integer,
+  MS,
+  type ProfileFlags,
+  profileOverridesFrom,
+} from './cli-profile-options.js';
+import { PROFILE_NAMES, type ProfileName } from './profile.js';
 import type { SimOptions } from './sim-types.js';
 import type { SimSwitches } from './switches.js';
 
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    }
-
-    return parsed;
-  };
-}
-
 const PORT = integer(0, 65_535);
-const MS = integer(0, 86_400_000);
-const COUNT = integer(0, 1_000_000);
 
 /** Every option of `docent-sim`, so that `--help` lists each profile and failure switch. */
 export function addSimOptions(program: Command): Command {
-  return program
+  program
     .addOption(
       new Option('--profile <model>', 'model profile').choices(PROFILE_NAMES).default('2022'),
     )
@@ -40,37 +36,6 @@ export function addSimOptions(program: Command): Command {
     .option('--mac <mac>', 'wifiMac reported and woken by WoL', '02:00:00:00:00:0A')
     .option('--seed <n>', 'catalogue seed', integer(0, 2 ** 32 - 1), 1)
     .option('--log-level <level>', 'sim log level', 'info')
-    .option('--boot-delay-ms <ms>', 'profile: Wake-on-LAN boot time', MS)
-    .addOption(new Option('--wake-into <mode>', 'profile: mode after WoL').choices(['art', 'last']))
-    .addOption(
-      new Option('--art-handshake <kind>', 'profile: art handshake').choices([
-        'connect-ready',
-        'connect-only',
-        'never-serve',
-        'no-app',
-      ]),
-    )
-    .addOption(
-      new Option('--zombie-port <port>', 'profile: art port that never serves').choices([
-        'none',
-        'plain',
-        'secure',
-      ]),
-    )
-    .addOption(
-      new Option('--art-token-policy <policy>', 'profile: token on the art channel').choices([
-        'ignore',
-        'stall-to-timeout',
-        'require',
-      ]),
-    )
-    .addOption(
-      new Option('--multi-client <policy>', 'profile: several art clients').choices([
-        'drop-all',
-        'misroute-then-refuse',
-        'allow',
-      ]),
-    )
     .addOption(
       new Option('--pairing <answer>', 'switch: remote pairing prompt answer').choices([
         'auto',
@@ -90,6 +55,8 @@ export function addSimOptions(program: Command): Command {
         'error-1',
         'intermittent',
         'slow-empty',
+        'reset',
+        'truncated',
       ]),
     )
     .option('--thumbnail-intermittent-every <n>', 'switch: every n-th list request fails', COUNT)
@@ -102,10 +69,23 @@ export function addSimOptions(program: Command): Command {
     .option('--no-portrait-matte-refusal', 'switch: allow wide mattes on portrait images')
     .option('--churn-max-connects <n>', 'switch: art connects allowed per window (0 = off)', COUNT)
     .option('--churn-window-ms <ms>', 'switch: churn window', MS)
-    .option('--churn-refuse-ms <ms>', 'switch: how long churn is refused', MS);
+    .option('--churn-refuse-ms <ms>', 'switch: how long churn is refused', MS)
+    .addOption(
+      new Option('--flood-reply-order <order>', 'switch: replies to pipelined requests').choices([
+        'fifo',
+        'trace',
+      ]),
+    )
+    .option('--flood-backlog-max <n>', 'switch: pipelined requests kept (trace order)', COUNT)
+    .option('--art-never-serves', 'switch: art clients get connect and nothing else')
+    .option('--art-app-absent', 'switch: no art app: no host, nothing answers')
+    .option('--zombie-after-wake', 'switch: plain art port a zombie after standby→wake')
+    .option('--no-zombie-after-wake', 'switch: plain art port stays healthy after a wake');
+
+  return addProfileOptions(program);
 }
 
-export interface CliOptions {
+export interface CliOptions extends ProfileFlags {
   profile: ProfileName;
   artworks: number;
   storeArtworks: number;
@@ -119,12 +99,6 @@ export interface CliOptions {
   mac: string;
   seed: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  bootDelayMs?: number;
-  wakeInto?: SimProfile['wakeInto'];
-  artHandshake?: SimProfile['artHandshake'];
-  zombiePort?: SimProfile['zombiePort'];
-  artTokenPolicy?: SimProfile['artTokenPolicy'];
-  multiClient?: SimProfile['multiClientPolicy'];
   pairing?: SimSwitches['pairing'];
   promptDelayMs?: number;
   appWedged?: boolean;
@@ -141,10 +115,11 @@ export interface CliOptions {
   churnMaxConnects?: number;
   churnWindowMs?: number;
   churnRefuseMs?: number;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  floodReplyOrder?: SimSwitches['floodReplyOrder'];
+  floodBacklogMax?: number;
+  artNeverServes?: boolean;
+  artAppAbsent?: boolean;
+  zombieAfterWake?: boolean;
 }
 
 /** Maps parsed flags onto `startSimulatedFrame` options (undefined flags keep the profile's). */
@@ -161,14 +136,7 @@ export function simOptionsFrom(opts: CliOptions): SimOptions {
     host: opts.host,
     mac: opts.mac,
     seed: opts.seed,
-    profile: defined({
-      bootDelayMs: opts.bootDelayMs,
-      wakeInto: opts.wakeInto,
-      artHandshake: opts.artHandshake,
-      zombiePort: opts.zombiePort,
-      artTokenPolicy: opts.artTokenPolicy,
-      multiClientPolicy: opts.multiClient,
-    }),
+    profile: profileOverridesFrom(opts),
     switches: defined({
       pairing: opts.pairing,
       promptDelayMs: opts.promptDelayMs,
@@ -186,6 +154,11 @@ export function simOptionsFrom(opts: CliOptions): SimOptions {
       churnMaxConnects: opts.churnMaxConnects,
       churnWindowMs: opts.churnWindowMs,
       churnRefuseMs: opts.churnRefuseMs,
+      floodReplyOrder: opts.floodReplyOrder,
+      floodBacklogMax: opts.floodBacklogMax,
+      artNeverServes: opts.artNeverServes,
+      artAppAbsent: opts.artAppAbsent,
+      zombieAfterWake: opts.zombieAfterWake,
     }),
   };
 }

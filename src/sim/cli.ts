@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { createLogger } from '../log.js';
 import { addSimOptions, type CliOptions, simOptionsFrom } from './cli-options.js';
-import { startSimulatedFrame } from './frame-server.js';
+import { startSimulatedFrame } from './start-frame.js';
 
 const program = addSimOptions(
   new Command('docent-sim').description(

@@ -14,6 +14,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const powerSchema = z.strictObject({ power: z.enum(['on', 'standby', 'off']) });
 const artModeSchema = z.strictObject({ on: z.boolean() });
 const showSchema = z.strictObject({ content_id: z.string().min(1) });
+const rotationSchema = z.strictObject({ rotation: z.union([z.literal(1), z.literal(2)]) });
 const catalogueSchema = z.union([
   z.strictObject({
     artworks: z.number().int().min(0).max(100_000),
@@ -72,6 +73,10 @@ const ROUTES: Record<string, Route> = {
     const { content_id } = parsed(showSchema, body);
     if (!frame.contentIds().includes(content_id)) throw new BadRequest('unknown content_id');
     frame.showArtwork(content_id);
+    return frame.state();
+  },
+  'POST /rotation': (frame, body) => {
+    frame.setRotation(parsed(rotationSchema, body).rotation);
     return frame.state();
   },
   'POST /panel-sleep': (frame) => {

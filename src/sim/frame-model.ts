@@ -48,6 +48,8 @@ export class FrameModel {
   };
   /** 1 landscape, 2 portrait (§3.5 `get_current_rotation`). */
   rotation: 1 | 2 = 1;
+  /** A 5.x preview started by `start_preview` is showing (§3.5, DEC). */
+  previewing = false;
   /** Store items that have been displayed, so the TV holds their thumbnail (§7 Q7). */
   readonly displayed = new Set<string>();
   readonly filters = new Map<string, string>();
@@ -98,6 +100,11 @@ export class FrameModel {
     if (categoryId === undefined || categoryId === '') return this.artworks;
 
     return this.artworks.filter((artwork) => artwork.categoryId === categoryId);
+  }
+
+  /** Ids of the recently set items, newest first. */
+  recentIds(): readonly string[] {
+    return this.recents;
   }
 
   /** Recently set items relabelled `MY-C0008` (§3.5: 5.x puts them in unfiltered lists). */

@@ -1,22 +1,21 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type Logger, silentLogger } from '../log.js';
+import type { Logger } from '../log.js';
+import { slideshowStep } from './art-broadcasts.js';
 import { ArtChannel } from './art-channel.js';
 import { generateCatalogue, generateStoreItems } from './catalogue.js';
 import { loadCatalogueFolder } from './catalogue-loader.js';
 import { type TlsMaterial, tvCertificate } from './certificate.js';
-import { clientEntry } from './channel-client.js';
+import { routeUpgrade, type UpgradeDeps } from './channel-upgrade.js';
 import { ChurnGuard } from './churn-guard.js';
 import { type ControlApi, startControlApi } from './control-api.js';
 import { FrameModel } from './frame-model.js';
 import { seededRandom, tvClientId } from './ids.js';
-import { frameText } from './messages.js';
 import { PowerController } from './power.js';
-import { DEFAULT_PROFILE, PROFILES, type SimProfile } from './profile.js';
+import type { SimProfile } from './profile.js';
 import { RemoteChannel } from './remote-channel.js';
-import { deviceInfoBody, restPowerState } from './rest.js';
+import { type RestDeps, serveRest } from './rest.js';
 import { closeServer, deviceUuid, listen } from './server-util.js';
 import {
   type CatalogueSource,
@@ -33,12 +32,9 @@ import { TransferHub } from './transfer-hub.js';
 import { storeUploadedImage } from './uploads.js';
 import { listenForWol, type WolListener } from './wol.js';
 
-const ART_CHANNEL = 'com.samsung.art-app';
-const REMOTE_CHANNEL = 'samsung.remote.control';
-const CHANNEL_PATH = /^\/api\/v2\/channels\/([^/]+)$/;
 const TWO_DAYS_MS = 2 * 86_400_000;
 
-interface FrameSettings {
+export interface FrameSettings {
   host: string;
   mac: string;
   artworks: number;
@@ -49,7 +45,8 @@ interface FrameSettings {
   slideshowMinuteMs: number;
 }
 
-class Frame implements SimulatedFrame {
+/** The simulated TV: its sockets, channels and state; `startSimulatedFrame` builds and starts it. */
+export class Frame implements SimulatedFrame {
   plainPort = 0;
   securePort = 0;
   wolPort = 0;
@@ -77,7 +74,8 @@ class Frame implements SimulatedFrame {
   private readonly slideshow: SlideshowTicker;
   private thumbnailCalls = 0;
   private lifecycle: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
-  private readonly uuid: string;
+  private readonly rest: RestDeps;
+  private readonly upgrades: UpgradeDeps;
 
   constructor(
     settings: FrameSettings,
@@ -96,7 +94,6 @@ class Frame implements SimulatedFrame {
       { id: tvClientId(random), connectTime: now - TWO_DAYS_MS },
       { id: tvClientId(random), connectTime: now - TWO_DAYS_MS + 4878 },
     ];
-    this.uuid = deviceUuid(settings.mac, settings.seed);
     this.churn = new ChurnGuard(this.switchesValue);
     this.slideshow = new SlideshowTicker({
       model: this.model,
@@ -155,18 +152,47 @@ class Frame implements SimulatedFrame {
       dropArtSockets: () => this.art.dropAll('standby'),
       enterStandby: () => this.remote.enterStandby(),
       leaveStandby: () => this.remote.leaveStandby(),
+      wokeFromStandby: () => {
+        if (this.switchesValue.zombieAfterWake) this.art.zombifyPlainPort();
+      },
       powerLost: () => this.cutEverything(),
       powerRestored: () => this.art.reset(),
     });
-    this.plainServer = http.createServer((req, res) => this.onRest(req, res, 'http'));
-    this.plainServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, false));
+    this.rest = {
+      model: this.model,
+      profile,
+      host: this.host,
+      mac: this.mac,
+      uuid: deviceUuid(settings.mac, settings.seed),
+      portOf: (scheme) => (scheme === 'https' ? this.securePort : this.plainPort),
+      onBytesSent: (bytes) => {
+        this.countersValue.bytesSent += bytes;
+      },
+    };
+    this.upgrades = {
+      wss: this.wss,
+      art: this.art,
+      remote: this.remote,
+      churn: this.churn,
+      counters: this.countersValue,
+      profile,
+      logger: log,
+      otherSockets: this.otherSockets,
+      accepting: () => this.model.power !== 'off' && this.lifecycle === 'running',
+    };
+    this.plainServer = http.createServer((req, res) => serveRest(req, res, 'http', this.rest));
+    this.plainServer.on('upgrade', (req, socket, head) =>
+      routeUpgrade(this.upgrades, req, socket, head, false),
+    );
   }
 
   async start(ports: { plain: number; secure: number; wol: number; control?: number }) {
     const tls = await tvCertificate();
     this.tls = tls;
-    const secure = https.createServer(tls, (req, res) => this.onRest(req, res, 'https'));
-    secure.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, true));
+    const secure = https.createServer(tls, (req, res) => serveRest(req, res, 'https', this.rest));
+    secure.on('upgrade', (req, socket, head) =>
+      routeUpgrade(this.upgrades, req, socket, head, true),
+    );
     this.secureServer = secure;
 
     this.plainPort = await listen(this.plainServer, ports.plain, this.host);
@@ -229,6 +255,7 @@ class Frame implements SimulatedFrame {
       artworkCount: this.model.artworks.length,
       powerKeyHeld: this.power.keyHeld,
       booting: this.power.booting,
+      rotation: this.model.rotation,
     };
   }
 
@@ -257,19 +284,16 @@ class Frame implements SimulatedFrame {
     if (!artwork) throw new Error(`unknown content id ${contentId}`);
 
     this.model.show(artwork);
-    // A slideshow step as the 2022 set broadcast it (traces: slideshow-events seq 10–48).
-    this.art.broadcast({
-      event: 'image_selected',
-      content_id: contentId,
-      matte_id: artwork.matteId,
-      portrait_matte_id: artwork.portraitMatteId,
-      is_shown: this.model.artMode === 'on' ? 'Yes' : 'No',
-    });
-    this.art.broadcast({
-      event: 'slideshow_image_changed',
-      current_content_id: contentId,
-      type: this.model.slideshow.type === '' ? 'slideshow' : this.model.slideshow.type,
-    });
+    for (const inner of slideshowStep(this.model, this.profile, artwork)) this.art.broadcast(inner);
+  }
+
+  setRotation(rotation: 1 | 2): void {
+    if (this.model.power !== 'on' || this.model.rotation === rotation) return;
+
+    this.model.rotation = rotation;
+    this.log.info({ rotation }, 'panel rotated');
+    // §5 (DEC): the auto-rotating mount turned the panel.
+    this.art.broadcast({ event: 'rotation_changed', current_rotation_status: rotation });
   }
 
   dropArtConnections(): void {
@@ -334,72 +358,6 @@ class Frame implements SimulatedFrame {
     this.log.info('simulated frame stopped');
   }
 
-  private onRest(req: http.IncomingMessage, res: http.ServerResponse, scheme: 'http' | 'https') {
-    const power = restPowerState(this.model, this.profile);
-    // Fully off: the network stack is gone, nothing answers (§1.2).
-    if (power === undefined) {
-      req.socket.destroy();
-      return;
-    }
-    const path = new URL(req.url ?? '/', 'http://tv').pathname;
-    if (req.method !== 'GET' || (path !== '/api/v2/' && path !== '/api/v2')) {
-      res.writeHead(404).end();
-      return;
-    }
-
-    const body = JSON.stringify(
-      deviceInfoBody({
-        profile: this.profile,
-        host: this.host,
-        port: scheme === 'https' ? this.securePort : this.plainPort,
-        scheme,
-        mac: this.mac,
-        power,
-        uuid: this.uuid,
-      }),
-    );
-    this.countersValue.bytesSent += Buffer.byteLength(body);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(body);
-  }
-
-  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean) {
-    const url = new URL(req.url ?? '/', 'http://tv');
-    const channel = CHANNEL_PATH.exec(url.pathname)?.[1];
-    if (this.model.power === 'off' || this.lifecycle !== 'running' || channel === undefined) {
-      socket.destroy();
-      return;
-    }
-    // §7 Q10: connection churn past the threshold is refused for a while.
-    if (channel === ART_CHANNEL && !this.churn.admit(Date.now())) {
-      this.countersValue.refusedConnections += 1;
-      this.log.debug('art connection refused: churn');
-      socket.destroy();
-      return;
-    }
-    // The name stays base64: the TV lists it as sent (§2.2).
-    const name = url.searchParams.get('name') ?? '';
-    const token = url.searchParams.get('token') ?? undefined;
-
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (channel === ART_CHANNEL) this.art.accept(ws, name, token, secure);
-      else if (channel === REMOTE_CHANNEL) this.remote.accept(ws, name, secure, token);
-      else this.acceptOtherChannel(ws, name);
-    });
-  }
-
-  /** Channels without a host app: the TV joins the client and nothing else (TAV#519). */
-  private acceptOtherChannel(ws: WebSocket, name: string): void {
-    const id = tvClientId();
-    const entry = clientEntry({ id, name, connectTime: Date.now(), isHost: false });
-    this.otherSockets.add(ws);
-    ws.on('close', () => this.otherSockets.delete(ws));
-    ws.on('error', (err) => this.log.debug({ err }, 'channel socket error'));
-    ws.send(
-      frameText({ data: { clients: [entry], id }, event: 'ms.channel.connect' }, this.profile),
-    );
-  }
-
   private cutEverything(): void {
     this.art.reset(this.switchesValue.halfOpenOnPowerLoss);
     this.remote.closeAll();
@@ -421,43 +379,4 @@ class Frame implements SimulatedFrame {
   private pingAll(): void {
     for (const ws of this.wss.clients) if (!this.art.isAbandoned(ws)) ws.ping();
   }
-}
-
-/**
- * Starts a simulated Frame on loopback: REST and channels on a plain and a TLS port, a UDP
- * Wake-on-LAN listener, optionally the control API; the 2022–2023 4.x profile unless
- * `options.profileName` / `options.profile` say otherwise.
- */
-export async function startSimulatedFrame(options: SimOptions = {}): Promise<SimulatedFrame> {
-  const base = options.profileName ? PROFILES[options.profileName] : DEFAULT_PROFILE;
-  const profile: SimProfile = { ...base, ...options.profile };
-  const log = (options.logger ?? silentLogger()).child({ component: 'sim' });
-  const frame = new Frame(
-    {
-      host: options.host ?? '127.0.0.1',
-      mac: options.mac ?? '02:00:00:00:00:0A',
-      artworks: options.artworks ?? 524,
-      storeArtworks: options.storeArtworks ?? 0,
-      seed: options.seed ?? 1,
-      latency: options.latency ?? 'realistic',
-      latencyScale: options.latencyScale ?? 1,
-      slideshowMinuteMs: options.slideshowMinuteMs ?? 60_000,
-    },
-    profile,
-    options.switches ?? {},
-    log,
-  );
-  try {
-    await frame.start({
-      plain: options.plainPort ?? 0,
-      secure: options.securePort ?? 0,
-      wol: options.wolPort ?? 0,
-      ...(options.controlPort === undefined ? {} : { control: options.controlPort }),
-    });
-  } catch (err) {
-    await frame.stop();
-    throw err;
-  }
-
-  return frame;
 }

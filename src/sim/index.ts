@@ -1,4 +1,3 @@
-export { startSimulatedFrame } from './frame-server.js';
 export type { LatencyMode } from './latency.js';
 export {
   type ArtGeneration,
@@ -20,4 +19,5 @@ export type {
   SimState,
   SimulatedFrame,
 } from './sim-types.js';
+export { startSimulatedFrame } from './start-frame.js';
 export { DEFAULT_SWITCHES, type SimSwitches } from './switches.js';

@@ -93,6 +93,8 @@ export function d2dMessage(inner: Record<string, unknown>, hostId: string, profi
 /**
  * Correlation fields a reply echoes: `request_id` from 4.x on, `id` where the profile says so.
  * Old firmware knows only `id` (TAV-PR108), so a `request_id`-only client cannot match there.
+ * 5.x firmware fills a missing `request_id` in itself, from its tick counter (§3.1, DEC; FAB
+ * `ART_APP_3.50.106.md`), so such a reply carries an id the client never sent.
  */
 export function echoFields(
   request: { id?: string | undefined; request_id?: string | undefined },
@@ -101,9 +103,21 @@ export function echoFields(
   const fields: Record<string, string> = {};
   const old = profile.generation === '0.97' || profile.generation === '2.x';
   if (request.request_id !== undefined && !old) fields.request_id = request.request_id;
+  if (request.request_id === undefined && profile.generation === '5.x') {
+    fields.request_id = madeUpRequestId();
+  }
   if (profile.echoId && request.id !== undefined) fields.id = request.id;
 
   return fields;
+}
+
+let ticksSeen = 0;
+
+/** Milliseconds since start-up, as a string, never the same twice (the firmware's tick id). */
+function madeUpRequestId(): string {
+  ticksSeen = Math.max(ticksSeen + 1, Math.round(performance.now()));
+
+  return String(ticksSeen);
 }
 
 /** Reply names of old firmware (0.97, 2.x), §3.4 table; 4.x+ answer with the request name. */

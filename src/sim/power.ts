@@ -12,6 +12,8 @@ export interface PowerDeps {
   dropArtSockets(): void;
   enterStandby(): void;
   leaveStandby(): void;
+  /** On again after standby (not after off): where a 2020 set's 8001 port turns zombie (§2.3). */
+  wokeFromStandby(): void;
   /** Everything goes dark: sockets cut (or left half-open), REST silent. */
   powerLost(): void;
   /** The art app starts afresh (its leak budget is reset, NW#18). */
@@ -25,6 +27,7 @@ export interface PowerDeps {
 export class PowerController {
   /** When the power key went down; undefined when it is up (OH#11284: a lost Release keeps it). */
   private keyDownAt: number | undefined;
+  /** Last switch to standby or off: WoL right after it is ignored (§6.4, RAY). */
   private offAt = Number.NEGATIVE_INFINITY;
   private bootTimer: NodeJS.Timeout | undefined;
   /** Mode to come back in after standby or off (§6.3 "wakes into the mode it was last in"). */
@@ -57,6 +60,8 @@ export class PowerController {
     }
     if (previous === 'off') this.deps.powerRestored();
     if (power === 'standby') {
+      // RAY: "after a power-off" — on a Frame the remote's power-off is this standby (§6.3).
+      this.offAt = Date.now();
       this.deps.broadcast({ event: 'go_to_standby' });
       this.deps.enterStandby();
       if (this.deps.profile.standbyArtSocket === 'drop') this.deps.dropArtSockets();
@@ -64,14 +69,15 @@ export class PowerController {
     }
     this.deps.leaveStandby();
     this.deps.broadcast({ event: 'wakeup' });
+    if (previous === 'standby') this.deps.wokeFromStandby();
   }
 
-  /** A magic packet arrived (§6.4): boots after `bootDelayMs`, unless just switched off. */
+  /** A magic packet arrived (§6.4): boots after `bootDelayMs`, unless just turned off/standby. */
   wake(): void {
     const { model, profile } = this.deps;
     if (model.power === 'on' || this.bootTimer !== undefined) return;
     if (Date.now() - this.offAt < profile.wolIgnoreAfterOffMs) {
-      this.deps.logger.info('wake-on-lan ignored right after power-off');
+      this.deps.logger.info('wake-on-lan ignored right after power-off or standby');
       return;
     }
     this.bootTimer = setTimeout(() => {

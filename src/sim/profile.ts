@@ -45,10 +45,10 @@ export interface SimProfile {
   /** Delay between `ms.channel.connect` and `ms.channel.ready` (TAV-PR108: ~5 ms). */
   readyDelayMs: number;
   /**
-   * §7 Q1. `drop-all`: a second art client makes the TV close every art socket (the first
-   * simulator reading); `misroute-then-refuse`: replies go to the wrong client while several are
-   * open and, after `multiClientRefuseAfter` such joins, new handshakes never complete;
-   * `allow`: several clients behave.
+   * §7 Q1. `misroute-then-refuse` (what FAB#27 reports, every profile's default): replies go to
+   * the wrong client while several are open and, after `multiClientRefuseAfter` such joins, new
+   * handshakes never complete; `drop-all`: a second art client makes the TV close every art
+   * socket (no source shows it; kept for benchmarks written against it); `allow`: they behave.
    */
   multiClientPolicy: 'drop-all' | 'misroute-then-refuse' | 'allow';
   /** Joins while another art client is open before handshakes stop completing. */
@@ -132,7 +132,7 @@ export const PROFILE_2022_4X: SimProfile = {
   artHandshake: 'connect-ready',
   zombiePort: 'none',
   readyDelayMs: 5,
-  multiClientPolicy: 'drop-all',
+  multiClientPolicy: 'misroute-then-refuse',
   multiClientRefuseAfter: 3,
   unknownRequest: 'silent',
   // §3.2: the 2022 set never answered `get_thumbnail`; NW: 4.x ignores the old names.
@@ -160,7 +160,8 @@ export const PROFILE_2022_4X: SimProfile = {
   d2dAcceptTimeoutMs: 10_000,
   deviceInfo: DEVICE_INFO,
   serviceMsOverrides: {},
-  defaultSwitches: {},
+  // §3.2: the 2022 captures answered a pipelined flood out of order and left many unanswered.
+  defaultSwitches: { floodReplyOrder: 'trace' },
 };
 
 /** 2019 sets (QN55LS03R, fw 14xx), art API 0.97: compact JSON, in-band binary (§3.4, §4.5). */
@@ -183,6 +184,8 @@ export const PROFILE_2019_097: SimProfile = {
   transfers: 'inband',
   standbyArtSocket: 'drop',
   deviceInfo: {},
+  // No capture of a flood on old firmware: arrival order, nothing dropped.
+  defaultSwitches: {},
 };
 
 /** 2020–2021 sets (LS03T/LS03A), art API 2.x: old reply names, broadcast-only art mode. */
@@ -204,8 +207,9 @@ export const PROFILE_2021_2X: SimProfile = {
   artModeSetReply: 'broadcast-only',
   standbyArtSocket: 'drop',
   deviceInfo: {},
-  // FAB `art.py`: a 2020 set drops art clients roughly every 200–240 s.
-  defaultSwitches: { artDropEveryMs: 220_000 },
+  // FAB `art.py`: a 2020 set drops art clients roughly every 200–240 s; FAB#263: its 8001 art
+  // port connects but never serves after a standby→wake.
+  defaultSwitches: { artDropEveryMs: 220_000, zombieAfterWake: true },
 };
 
 /** 2024 sets (LS03D): 4.x, connect without ready, lagging art-mode reply, silent thumbnails. */
@@ -255,6 +259,8 @@ export const PROFILE_2025_5X: SimProfile = {
   d2dSecured: true,
   restStandbyInArt: true,
   deviceInfo: { ...DEVICE_INFO, server_sync_state: 'finish', support_subscription_hub: 'TRUE' },
+  // No flood capture of a 5.x set; FAB calls its art app effectively single-request (§7 Q3).
+  defaultSwitches: {},
 };
 
 /** Named model profiles, as `--profile` spells them. */

@@ -46,6 +46,12 @@ export class RemoteChannel {
       this.refuse(ws, { event: 'ms.channel.unauthorized' });
       return;
     }
+    if (!secure) {
+      // §1.5, §7 Q14: 8001 never prompts; without TokenAuth it joins at once and, as the token
+      // flow exists only on 8002, no token is handed out.
+      this.join(ws, name, undefined);
+      return;
+    }
     if (urlToken !== undefined && this.tokens.has(urlToken)) {
       this.join(ws, name, urlToken);
       return;
@@ -129,7 +135,7 @@ export class RemoteChannel {
     });
   }
 
-  private join(ws: WebSocket, name: string, token: string): void {
+  private join(ws: WebSocket, name: string, token: string | undefined): void {
     const client: ChannelClient = {
       ws,
       id: this.deps.newClientId(),
@@ -137,18 +143,32 @@ export class RemoteChannel {
       connectTime: Date.now(),
       isHost: false,
     };
+    const others = [...this.clients];
     this.clients.add(client);
-    this.tokens.add(token);
+    if (token !== undefined) this.tokens.add(token);
 
     ws.on('message', (data, isBinary) => {
       if (!isBinary) this.onText(data.toString());
     });
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => this.leave(client));
     // Remote channel: only `ms.channel.connect` with the token, never `ready` (§1.5, NW#4).
+    const clients = [...others, client].map(clientEntry);
     this.send(ws, {
-      data: { clients: [clientEntry(client)], id: client.id, token },
+      data: { clients, id: client.id, ...(token === undefined ? {} : { token }) },
       event: 'ms.channel.connect',
     });
+    // §2.2: the others on the channel hear about the newcomer, as on the art channel.
+    for (const other of others) {
+      this.send(other.ws, { data: clientEntry(client), event: 'ms.channel.clientConnect' });
+    }
+  }
+
+  private leave(client: ChannelClient): void {
+    if (!this.clients.delete(client)) return;
+
+    for (const other of this.clients) {
+      this.send(other.ws, { data: clientEntry(client), event: 'ms.channel.clientDisconnect' });
+    }
   }
 
   private refuse(ws: WebSocket, message: unknown): void {
@@ -157,6 +177,7 @@ export class RemoteChannel {
   }
 
   private send(ws: WebSocket, message: unknown): void {
+    if (ws.readyState !== ws.OPEN) return;
     const text = JSON.stringify(message);
     this.deps.onBytesSent(Buffer.byteLength(text));
     ws.send(text);

@@ -1,4 +1,5 @@
 import type { ArtGeneration } from './profile.js';
+import { FIVE_X_REQUESTS } from './requests-5x.js';
 
 type Support = readonly ArtGeneration[];
 
@@ -48,6 +49,7 @@ const SUPPORT: Record<string, Support> = {
   get_thumbnail_list: NEW,
   get_thumbnail: UP_TO_4,
   send_image: ALL,
+  ...Object.fromEntries(FIVE_X_REQUESTS.map((name) => [name, ONLY_5])),
 };
 
 export function isImplemented(request: string, generation: ArtGeneration): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageSelected, recentlySetUpdated } from './art-broadcasts.js';
 import {
   contentListItem,
   isKnownMatte,
@@ -66,6 +67,12 @@ export const CONTENT_HANDLERS: Record<string, Handler> = {
     const shown = params.data.show !== false && ctx.model.artMode === 'on' ? 'Yes' : 'No';
     const mattes = { matte_id: artwork.matteId, portrait_matte_id: artwork.portraitMatteId };
 
+    // §5: the recents changed, then the selection (the order of the captured slideshow steps).
+    const broadcasts = [
+      ...recentlySetUpdated(ctx.model, ctx.profile),
+      imageSelected(artwork, shown),
+    ];
+
     return reply(
       {
         content_id: artwork.contentId,
@@ -74,7 +81,7 @@ export const CONTENT_HANDLERS: Record<string, Handler> = {
         ...mattes,
         is_shown: shown,
       },
-      [{ event: 'image_selected', content_id: artwork.contentId, ...mattes, is_shown: shown }],
+      broadcasts,
     );
   },
   delete_image_list: ({ request }, ctx) => {

@@ -124,7 +124,13 @@ export const STATUS_HANDLERS: Record<string, Handler> = {
   api_version: (_call, ctx) =>
     isOldGeneration(ctx.profile) ? systemFail : reply({ version: ctx.profile.apiVersion }),
   get_api_version: (_call, ctx) => reply({ version: ctx.profile.apiVersion }),
-  get_device_info: (_call, ctx) => reply({ ...ctx.profile.deviceInfo }),
+  get_device_info: (_call, ctx) => {
+    const info = { ...ctx.profile.deviceInfo };
+    // The rotation the panel is in now, not the profile's snapshot (§5 `rotation_changed`).
+    if ('current_rotation_status' in info) info.current_rotation_status = ctx.model.rotation;
+
+    return reply(info);
+  },
   get_artmode_status: (_call, ctx) => reply({ value: ctx.model.artMode }),
   set_artmode_status: setArtMode,
   get_artmode_settings: (_call, ctx) =>
@@ -134,6 +140,7 @@ export const STATUS_HANDLERS: Record<string, Handler> = {
     const value = rangedInt(call.request.value, 0, ctx.profile.brightnessMax);
     if (value === undefined) return invalid;
     ctx.model.settings.brightness = value;
+    // OH: old firmware also broadcasts the change (§3.4 table, §5).
     const old = isOldGeneration(ctx.profile);
 
     return reply({ value: String(value) }, old ? [{ event: 'brightness_changed', value }] : []);
@@ -144,8 +151,13 @@ export const STATUS_HANDLERS: Record<string, Handler> = {
     const value = rangedInt(call.request.value, COLOR_TEMPERATURE_MIN, COLOR_TEMPERATURE_MAX);
     if (value === undefined) return invalid;
     ctx.model.settings.colorTemperature = value;
+    // OH: old firmware also broadcasts the change (§3.4 table, §5).
+    const old = isOldGeneration(ctx.profile);
 
-    return reply({ value: String(value) });
+    return reply(
+      { value: String(value) },
+      old ? [{ event: 'color_temperature_changed', value }] : [],
+    );
   },
   set_motion_timer: (call, ctx) => {
     const params = motionTimer.safeParse(call.request);

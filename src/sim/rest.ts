@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { FrameModel, PowerState } from './frame-model.js';
 import type { SimProfile } from './profile.js';
 
@@ -32,6 +33,8 @@ const IS_SUPPORT = {
  */
 export function deviceInfoBody(input: DeviceInfoInput): Record<string, unknown> {
   const { profile, host } = input;
+  // §1.5: the flag tells clients whether to expect the pairing prompt and token flow.
+  const tokenAuth = profile.tokenAuth ? 'true' : 'false';
 
   return {
     device: {
@@ -43,7 +46,7 @@ export function deviceInfoBody(input: DeviceInfoInput): Record<string, unknown> 
       Language: 'en_US',
       OS: 'Tizen',
       PowerState: input.power,
-      TokenAuthSupport: 'true',
+      TokenAuthSupport: tokenAuth,
       VoiceSupport: 'true',
       WallScreenRatio: '-1',
       WallService: 'false',
@@ -68,7 +71,7 @@ export function deviceInfoBody(input: DeviceInfoInput): Record<string, unknown> 
       wifiMac: input.mac,
     },
     id: input.uuid,
-    isSupport: `${JSON.stringify(IS_SUPPORT)}\n`,
+    isSupport: `${JSON.stringify({ ...IS_SUPPORT, TokenAuthSupport: tokenAuth })}\n`,
     name: profile.deviceName,
     remote: '1.0',
     type: 'Samsung SmartTV',
@@ -89,4 +92,48 @@ export function restPowerState(
   if (model.power === 'on' && model.artMode === 'on' && profile.restStandbyInArt) return 'standby';
 
   return model.power;
+}
+
+export interface RestDeps {
+  model: FrameModel;
+  profile: SimProfile;
+  host: string;
+  mac: string;
+  uuid: string;
+  portOf(scheme: 'http' | 'https'): number;
+  onBytesSent(bytes: number): void;
+}
+
+/** Serves `GET /api/v2/` on either port; a TV that is fully off answers nothing at all (§1.2). */
+export function serveRest(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  scheme: 'http' | 'https',
+  deps: RestDeps,
+): void {
+  const power = restPowerState(deps.model, deps.profile);
+  if (power === undefined) {
+    req.socket.destroy();
+    return;
+  }
+  const path = new URL(req.url ?? '/', 'http://tv').pathname;
+  if (req.method !== 'GET' || (path !== '/api/v2/' && path !== '/api/v2')) {
+    res.writeHead(404).end();
+    return;
+  }
+
+  const body = JSON.stringify(
+    deviceInfoBody({
+      profile: deps.profile,
+      host: deps.host,
+      port: deps.portOf(scheme),
+      scheme,
+      mac: deps.mac,
+      power,
+      uuid: deps.uuid,
+    }),
+  );
+  deps.onBytesSent(Buffer.byteLength(body));
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(body);
 }

@@ -59,6 +59,8 @@ export interface SimCounters {
   wolPackets: number;
   /** Sum of service times of the requests processed (a lower bound for benchmarks). */
   serviceMs: number;
+  /** Pipelined requests dropped unanswered past the flood backlog (switch `floodReplyOrder`). */
+  requestsDropped: number;
 }
 
 export interface SimState {
@@ -72,6 +74,8 @@ export interface SimState {
   powerKeyHeld: boolean;
   /** A Wake-on-LAN boot is under way. */
   booting: boolean;
+  /** 1 landscape, 2 portrait (`setRotation`). */
+  rotation: 1 | 2;
 }
 
 /** Where `loadCatalogue` takes artworks from. */
@@ -104,6 +108,11 @@ export interface SimulatedFrame {
    * Throws for an id that is not in the catalogue.
    */
   showArtwork(contentId: string): void;
+  /**
+   * The auto-rotating mount turns the panel (1 landscape, 2 portrait): broadcasts
+   * `rotation_changed` (§5); only while on, and only when the rotation changes.
+   */
+  setRotation(rotation: 1 | 2): void;
   /** The TV closes every art socket (its "socket closed"). */
   dropArtConnections(): void;
   /** off: refuse/close everything, REST silent; standby: `go_to_standby`; on: `wakeup`. */
@@ -133,5 +142,6 @@ export function emptyCounters(): SimCounters {
     bytesSent: 0,
     wolPackets: 0,
     serviceMs: 0,
+    requestsDropped: 0,
   };
 }

@@ -19,9 +19,11 @@ export interface SimSwitches {
   /**
    * §7 Q7 `get_thumbnail_list`: `error-1` always; `intermittent`: every
    * `thumbnailIntermittentEvery`-th request gets -1; `slow-empty`: the d2d socket closes after
-   * `thumbnailSlowMs` with 0 bytes (FAB#14: ~11 s).
+   * `thumbnailSlowMs` with 0 bytes (FAB#14: ~11 s); `reset`: the d2d socket is reset (RST, no
+   * FIN) in the middle of a record; `truncated`: a record is cut short, then the socket closes
+   * normally (TMS `art.py`: connection resets and incomplete reads, §7 Q7).
    */
-  thumbnailList: 'ok' | 'error-1' | 'intermittent' | 'slow-empty';
+  thumbnailList: 'ok' | 'error-1' | 'intermittent' | 'slow-empty' | 'reset' | 'truncated';
   thumbnailIntermittentEvery: number;
   thumbnailSlowMs: number;
   /** §7 Q7: single `get_thumbnail` never answers (some 2024 units). */
@@ -39,6 +41,23 @@ export interface SimSwitches {
   churnMaxConnects: number;
   churnWindowMs: number;
   churnRefuseMs: number;
+  /**
+   * §3.2, traces `frame-2022-session*.jsonl`: how the art app orders the replies to requests one
+   * client pipelines. `fifo`: arrival order. `trace`: while more than one request from the same
+   * client waits, the newest is served first (the reversed runs of the 2022 captures, with
+   * newcomers jumping ahead: the interleaved runs), and arrivals beyond `floodBacklogMax`
+   * waiting ones are dropped unanswered (58 of 116 were never answered in one capture).
+   * A client that waits for each answer never has two waiting, so it sees no difference.
+   */
+  floodReplyOrder: 'fifo' | 'trace';
+  /** `trace` only: requests one client may have waiting before new ones are dropped; 0 = no cap. */
+  floodBacklogMax: number;
+  /** §2.3, NW#18: new art clients get `connect` and nothing else; requests go unanswered. */
+  artNeverServes: boolean;
+  /** §2.3, TAV#519: the art app is absent: no host in `clients`, no `ready`, nothing answers. */
+  artAppAbsent: boolean;
+  /** §2.3, FAB#263: after standby→wake the plain (8001) art port becomes a zombie until off/on. */
+  zombieAfterWake: boolean;
 }
 
 export const DEFAULT_SWITCHES: SimSwitches = {
@@ -58,6 +77,11 @@ export const DEFAULT_SWITCHES: SimSwitches = {
   churnMaxConnects: 0,
   churnWindowMs: 10_000,
   churnRefuseMs: 30_000,
+  floodReplyOrder: 'fifo',
+  floodBacklogMax: 32,
+  artNeverServes: false,
+  artAppAbsent: false,
+  zombieAfterWake: false,
 };
 
 const ms = z.number().int().min(0).max(86_400_000);
@@ -70,7 +94,9 @@ export const switchesPatchSchema = z.strictObject({
   stopReplyingAfter: z.number().int().min(0).optional(),
   artDropEveryMs: ms.optional(),
   halfOpenOnPowerLoss: z.boolean().optional(),
-  thumbnailList: z.enum(['ok', 'error-1', 'intermittent', 'slow-empty']).optional(),
+  thumbnailList: z
+    .enum(['ok', 'error-1', 'intermittent', 'slow-empty', 'reset', 'truncated'])
+    .optional(),
   thumbnailIntermittentEvery: z.number().int().min(1).optional(),
   thumbnailSlowMs: ms.optional(),
   thumbnailSingle: z.enum(['ok', 'silent']).optional(),
@@ -80,6 +106,11 @@ export const switchesPatchSchema = z.strictObject({
   churnMaxConnects: z.number().int().min(0).optional(),
   churnWindowMs: ms.optional(),
   churnRefuseMs: ms.optional(),
+  floodReplyOrder: z.enum(['fifo', 'trace']).optional(),
+  floodBacklogMax: z.number().int().min(0).optional(),
+  artNeverServes: z.boolean().optional(),
+  artAppAbsent: z.boolean().optional(),
+  zombieAfterWake: z.boolean().optional(),
 });
 
 export type SwitchesPatch = z.infer<typeof switchesPatchSchema>;

@@ -31,7 +31,8 @@ export class TransferHub {
 
   async thumbnails(artworks: Artwork[]): Promise<ConnInfo> {
     const { switches, counters } = this.deps;
-    const slow = switches.thumbnailList === 'slow-empty';
+    const mode = switches.thumbnailList;
+    const slow = mode === 'slow-empty';
     const transfer = await openThumbnailTransfer({
       host: this.deps.host,
       artworks,
@@ -39,9 +40,10 @@ export class TransferHub {
       tls: this.secureTls(),
       acceptTimeoutMs: this.deps.profile.d2dAcceptTimeoutMs,
       slowEmptyMs: slow ? switches.thumbnailSlowMs : undefined,
+      fault: mode === 'reset' || mode === 'truncated' ? mode : 'none',
       logger: this.deps.logger,
-      onRecordSent: (bytes) => {
-        counters.thumbnailsSent += 1;
+      onRecordSent: (bytes, whole) => {
+        if (whole) counters.thumbnailsSent += 1;
         counters.bytesSent += bytes;
       },
     });

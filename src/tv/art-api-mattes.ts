@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocentError } from '../errors.js';
 import type { ArtRequester } from './art-requester.js';
-import { numberLike, parseNested, parseReply } from './art-schemas.js';
+import { checkEcho, numberLike, optionalText, parseNested, parseReply } from './art-schemas.js';
 import { TvRequestError } from './errors.js';
 import { type MatteCatalog, MatteRules, type Orientation } from './mattes.js';
 
@@ -9,6 +9,12 @@ const matteListSchema = z.looseObject({
   matte_type_list: z.unknown().optional(),
   matte_color_list: z.unknown().optional(),
   matte_list: z.unknown().optional(),
+});
+/** §3.5: the reply names the artwork and its mattes (any of them may be left out). */
+const changeReplySchema = z.looseObject({
+  content_id: optionalText,
+  matte_id: optionalText,
+  portrait_matte_id: optionalText,
 });
 const matteTypesSchema = z.array(z.looseObject({ matte_type: z.string() }));
 const matteColorsSchema = z.array(
@@ -69,8 +75,10 @@ export class ArtMattesApi {
       params.portrait_matte_id = portraitMatteId;
     }
 
+    const request = 'change_matte';
+    let reply: Record<string, unknown>;
     try {
-      await this.requester.call('change_matte', params);
+      reply = await this.requester.call(request, params);
     } catch (err) {
       // With both mattes in one request, the -7 cannot be pinned on either.
       const onlyOne = portraitMatteId === undefined;
@@ -78,6 +86,13 @@ export class ArtMattesApi {
         this.rules.noteRefused(matteId, orientation);
       }
       throw err;
+    }
+
+    const echoed = parseReply(request, changeReplySchema, reply);
+    checkEcho(request, 'content_id', contentId, echoed.content_id);
+    checkEcho(request, 'matte_id', matteId, echoed.matte_id);
+    if (portraitMatteId !== undefined) {
+      checkEcho(request, 'portrait_matte_id', portraitMatteId, echoed.portrait_matte_id);
     }
   }
 }

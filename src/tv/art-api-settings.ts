@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { DocentError } from '../errors.js';
 import { type ArtRequester, isErrorCode } from './art-requester.js';
-import { numberLike, onOffText, parseNested, parseReply } from './art-schemas.js';
+import {
+  checkEcho,
+  numberLike,
+  onOffText,
+  parseNested,
+  parseReply,
+  textLike,
+} from './art-schemas.js';
 import { settingKey } from './capabilities.js';
 import { TvRequestError } from './errors.js';
 
@@ -36,6 +43,9 @@ const itemSchema = z.looseObject({
 });
 const settingsReplySchema = z.looseObject({ data: z.union([z.string(), z.array(z.unknown())]) });
 const valueReplySchema = z.looseObject({ value: numberLike });
+/** Text setters echo `value` (§3.5); sets that leave it out are taken at their word. */
+const textEchoSchema = z.looseObject({ value: textLike.optional() });
+const onOffEchoSchema = z.looseObject({ value: onOffText.optional() });
 const resetReplySchema = z.looseObject({ brightness_value: numberLike });
 const pictureModeReplySchema = z.looseObject({ art_picture_mode: numberLike });
 const validValuesSchema = z.array(z.union([z.string(), z.number()]).transform(String));
@@ -108,7 +118,9 @@ export class ArtSettingsApi {
       throw invalidValue('motion timer', value, allowed.join(', '));
     }
 
-    await this.requester.call('set_motion_timer', { value });
+    const request = 'set_motion_timer';
+    const reply = await this.requester.call(request, { value });
+    checkEcho(request, 'value', value, parseReply(request, textEchoSchema, reply).value);
     this.update({ motionTimer: { value, validValues: allowed } });
   }
 
@@ -117,13 +129,18 @@ export class ArtSettingsApi {
     const range = (await this.known()).motionSensitivity ?? { value, min: 1, max: 3 };
     checkRange('motion sensitivity', value, range);
 
-    await this.requester.call('set_motion_sensitivity', { value: String(value) });
+    const request = 'set_motion_sensitivity';
+    const reply = await this.requester.call(request, { value: String(value) });
+    checkEcho(request, 'value', String(value), parseReply(request, textEchoSchema, reply).value);
     this.update({ motionSensitivity: { ...range, value } });
   }
 
   async setBrightnessSensor(on: boolean): Promise<void> {
-    await this.requester.call('set_brightness_sensor_setting', { value: on ? 'on' : 'off' });
-    this.update({ brightnessSensor: on ? 'on' : 'off' });
+    const request = 'set_brightness_sensor_setting';
+    const value = on ? 'on' : 'off';
+    const reply = await this.requester.call(request, { value });
+    checkEcho(request, 'value', value, parseReply(request, onOffEchoSchema, reply).value);
+    this.update({ brightnessSensor: value });
   }
 
   /** Back to the TV's default brightness (5.x, DEC); resolves with the new value. */

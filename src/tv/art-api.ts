@@ -5,9 +5,22 @@ import { ArtDeviceApi } from './art-api-device.js';
 import { ArtMattesApi } from './art-api-mattes.js';
 import { ArtSettingsApi } from './art-api-settings.js';
 import { ArtSlideshowApi, type SlideshowSettings } from './art-api-slideshow.js';
-import { ArtTransfersApi, type UploadedArtwork, type UploadOptions } from './art-api-transfers.js';
+import { ArtTransfersApi } from './art-api-transfers.js';
+import {
+  ArtUploadApi,
+  type UploadedArtwork,
+  type UploadOptions,
+  type UploadWriter,
+} from './art-api-upload.js';
 import { type ArtChannel, ArtRequester, isErrorCode } from './art-requester.js';
-import { numberLike, onOffText, optionalText, parseNested, parseReply } from './art-schemas.js';
+import {
+  checkEcho,
+  numberLike,
+  onOffText,
+  optionalText,
+  parseNested,
+  parseReply,
+} from './art-schemas.js';
 import type { ArtGeneration } from './capabilities.js';
 import { TvCapabilities } from './capabilities.js';
 import { TvRequestError } from './errors.js';
@@ -24,7 +37,7 @@ import type {
 export type { ArtDeviceInfo } from './art-api-device.js';
 export type { ArtModeSettings, RangeSetting } from './art-api-settings.js';
 export type { SlideshowSettings } from './art-api-slideshow.js';
-export type { UploadedArtwork, UploadOptions } from './art-api-transfers.js';
+export type { UploadedArtwork, UploadOptions, UploadWriter } from './art-api-upload.js';
 export type { ArtChannel } from './art-requester.js';
 export type { MatteCatalog, MatteColor, Orientation } from './mattes.js';
 
@@ -72,10 +85,16 @@ const artModeSchema = z
   .looseObject({ value: artModeText.optional(), status: artModeText.optional() })
   .transform((r) => r.value ?? r.status)
   .pipe(z.enum(['on', 'off']));
+/** §3.6: the direct reply carries `status` (FAB's client also reads `value`), `on`/`off`. */
+const artModeSetSchema = z
+  .looseObject({ status: artModeText.optional(), value: artModeText.optional() })
+  .transform((r) => r.status ?? r.value)
+  .pipe(z.enum(['on', 'off']));
 const versionSchema = z.looseObject({ version: z.string().min(1) });
 const contentListReplySchema = z.looseObject({ content_list: z.unknown() });
 const filterListSchema = z.looseObject({ filter_list: z.unknown() });
 const filterItemsSchema = z.array(z.looseObject({ filter_id: z.string().min(1) }));
+const filterSetSchema = z.looseObject({ content_id: optionalText, filter_id: optionalText });
 const favouriteReplySchema = z.looseObject({
   content_id: z.string().optional(),
   status: onOffText.optional(),
@@ -95,6 +114,8 @@ export interface FrameArtApiOptions {
   /** Shared with the rest of Docent for this TV; a private in-memory one when absent. */
   capabilities?: TvCapabilities;
   logger?: Logger;
+  /** The d2d upload writer (§4.3); tests stand in for the socket with one. Default: the real one. */
+  uploadWriter?: UploadWriter;
 }
 
 /**
@@ -111,6 +132,7 @@ export class FrameArtApi {
   private readonly requester: ArtRequester;
   private readonly slideshow: ArtSlideshowApi;
   private readonly transfers: ArtTransfersApi;
+  private readonly uploads: ArtUploadApi;
   private readonly mattes: ArtMattesApi;
   private readonly dimensions = new Map<string, Orientation>();
   private detecting: Promise<ArtGeneration | null> | null = null;
@@ -127,8 +149,11 @@ export class FrameArtApi {
     this.device = new ArtDeviceApi(this.requester);
     this.mattes = new ArtMattesApi(this.requester);
     this.slideshow = new ArtSlideshowApi(this.requester);
-    this.transfers = new ArtTransfersApi(this.requester, async () =>
-      (await this.getContentList(MY_PHOTOS)).map((a) => a.contentId),
+    this.transfers = new ArtTransfersApi(this.requester);
+    this.uploads = new ArtUploadApi(
+      this.requester,
+      async () => (await this.getContentList(MY_PHOTOS)).map((a) => a.contentId),
+      options.uploadWriter,
     );
   }
 
@@ -212,20 +237,25 @@ export class FrameArtApi {
       };
       this.channel.on('event', onEvent);
     });
-    const reply = this.requester.call(
-      'set_artmode_status',
-      { value },
-      {
-        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-        latchSilence: false,
-      },
-    );
+    const request = 'set_artmode_status';
+    const reply = this.requester
+      .call(
+        request,
+        { value },
+        {
+          ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+          latchSilence: false,
+        },
+      )
+      .then((fields) =>
+        checkEcho(request, 'status', value, parseReply(request, artModeSetSchema, fields)),
+      );
     // Once the broadcast confirmed the change, the reply's own fate no longer matters to
     // the caller; it still ends (reply or timeout) inside the connection, which logs it.
     reply.catch(() => undefined);
 
     try {
-      await Promise.race([reply.then(() => undefined), broadcast]);
+      await Promise.race([reply, broadcast]);
     } finally {
       if (onEvent) {
         this.channel.off('event', onEvent);
@@ -357,7 +387,14 @@ export class FrameArtApi {
       );
     }
 
-    await this.requester.call('set_photo_filter', { content_id: contentId, filter_id: filterId });
+    const request = 'set_photo_filter';
+    const reply = await this.requester.call(request, {
+      content_id: contentId,
+      filter_id: filterId,
+    });
+    const echoed = parseReply(request, filterSetSchema, reply);
+    checkEcho(request, 'content_id', contentId, echoed.content_id);
+    checkEcho(request, 'filter_id', filterId, echoed.filter_id);
   }
 
   /** Matte types and colour names (colour swatches: `getMatteCatalog`). */
@@ -420,9 +457,12 @@ export class FrameArtApi {
     return file;
   }
 
-  /** See ArtTransfersApi.upload: success only on `image_added`, never a blind re-upload. */
+  /**
+   * See ArtUploadApi: success only on a confirmation naming a new artwork; when the outcome is
+   * unclear the gallery is read (after `galleryGraceMs`), never a blind second upload.
+   */
   async upload(image: Buffer, options: UploadOptions): Promise<UploadedArtwork> {
-    return this.transfers.upload(image, options);
+    return this.uploads.upload(image, options);
   }
 
   /** Detection failures never block the request that triggered it. */

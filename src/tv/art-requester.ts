@@ -32,6 +32,11 @@ export interface CallOptions {
   latchSilence?: boolean;
   /** Count -1 towards "unsupported"; off where -1 is about the item (store thumbnails, §7 Q7). */
   latchSystemFail?: boolean;
+  /**
+   * The capability record this call answers for; default the request name. One request can
+   * travel two ways with separate verdicts (`send_image` over d2d or in-band, §4.3, §4.5).
+   */
+  capability?: string;
 }
 
 /** FAB probes capabilities with a 1 s timeout (§7 Q4); Docent allows 2 s. */
@@ -94,9 +99,10 @@ export class ArtRequester {
     );
   }
 
-  private async guard<T>(name: string, opts: CallOptions, send: () => Promise<T>): Promise<T> {
+  private async guard<T>(request: string, opts: CallOptions, send: () => Promise<T>): Promise<T> {
+    const name = opts.capability ?? request;
     if (!this.capabilities.isOffered(name)) {
-      throw tvUnsupported(name);
+      throw tvUnsupported(request);
     }
 
     try {
@@ -110,6 +116,7 @@ export class ArtRequester {
     }
   }
 
+  /** `name` is the capability record (see CallOptions.capability). */
   private async noteFailure(name: string, err: unknown, opts: CallOptions): Promise<void> {
     const core = isCoreRequest(name);
     if (err instanceof TvRequestError) {

@@ -22,6 +22,9 @@ export const optionalText = z
   .nullish()
   .transform((v) => (v ? v : null));
 
+/** Text the TV may send as a number (`"15"` or `15`). */
+export const textLike = z.union([z.string(), z.number()]).transform(String);
+
 /** `"on"`/`"off"`, tolerating upper case (some sets upper-case ids and values, §3.7). */
 export const onOffText = z
   .string()
@@ -50,4 +53,21 @@ export function parseNested<T extends z.ZodType>(
   const inner = typeof value === 'string' ? parseJson(value) : value;
 
   return parseReply(request, schema, inner);
+}
+
+/**
+ * A write's reply that echoes what was set must echo the same (case aside: some sets upper-case
+ * ids and values, §3.7); an absent echo is fine. A different value is a reply that does not fit.
+ */
+export function checkEcho(
+  request: string,
+  field: string,
+  sent: string,
+  echoed: string | null | undefined,
+): void {
+  if (echoed === null || echoed === undefined || echoed.toLowerCase() === sent.toLowerCase()) {
+    return;
+  }
+
+  throw tvBadReply(request, new Error(`${field} ${echoed} echoed, ${sent} sent`));
 }

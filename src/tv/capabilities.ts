@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import {
   type CapabilitySnapshot,
   type CapabilityStore,
   emptySnapshot,
+  type RequestObservation,
   type UnsupportedReason,
 } from './capability-store.js';
 import {
@@ -11,6 +13,7 @@ import {
   expectation,
   generationOf,
   generationOfModel,
+  INBAND_UPLOAD,
   TRACKED_REQUESTS,
 } from './capability-table.js';
 
@@ -77,13 +80,25 @@ const FEATURES: Readonly<Record<ArtFeature, { read: string[]; write?: string }>>
     write: 'set_brightness_sensor_setting',
   },
   thumbnails: { read: ['get_thumbnail_list', 'get_thumbnail'] },
-  upload: { read: ['send_image'] },
+  // d2d (§4.3) or, on 0.97, in-band (§4.5): either path makes uploads work.
+  upload: { read: ['send_image', INBAND_UPLOAD] },
 };
 
 export const ART_FEATURES = Object.keys(FEATURES) as ArtFeature[];
 
 /** SYSTEM_FAIL also covers transient failures (§7 Q2): latch only after this many in a row. */
 const SYSTEM_FAIL_STRIKES = 2;
+/** A latched "unsupported" is asked again once after this long (a bad moment, a quiet update). */
+const DEFAULT_RECHECK_AFTER_MS = 7 * 86_400_000;
+
+export interface TvCapabilitiesDeps {
+  store?: CapabilityStore;
+  logger: Logger;
+  /** Time of observations and of their re-check; default the system clock. */
+  clock?: Clock;
+  /** How old a latched "unsupported" may get before the request is tried again. Default 7 days. */
+  recheckAfterMs?: number;
+}
 
 export interface TvCapabilitiesEvents {
   change: () => void;
@@ -92,14 +107,22 @@ export interface TvCapabilitiesEvents {
 /**
  * Per-TV capabilities: the generation (from the API version, else the model code) says what is
  * expected; what the TV answered says what is true. Observations persist through `store`.
+ * A latched "unsupported" is forgotten when the API version changes (firmware update) and is
+ * re-tried once when older than `recheckAfterMs`: until the TV refuses it again (which latches
+ * it afresh, without new strikes) or answers it, the generation's expectation stands in.
  */
 export class TvCapabilities {
   private snapshot: CapabilitySnapshot = emptySnapshot();
   private readonly strikes = new Map<string, number>();
   private readonly emitter = new EventEmitter();
   private saving: Promise<void> = Promise.resolve();
+  private readonly clock: Clock;
+  private readonly recheckAfterMs: number;
 
-  constructor(private readonly deps: { store?: CapabilityStore; logger: Logger }) {}
+  constructor(private readonly deps: TvCapabilitiesDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.recheckAfterMs = deps.recheckAfterMs ?? DEFAULT_RECHECK_AFTER_MS;
+  }
 
   /** Reads what an earlier run learned. A broken file is logged and starts afresh. */
   async load(): Promise<void> {
@@ -194,7 +217,7 @@ export class TvCapabilities {
   /** What the TV answered, or else what its generation leads Docent to expect. */
   supportOf(request: string): Support {
     const observed = this.snapshot.requests[request];
-    if (observed) {
+    if (observed && !this.isDue(observed)) {
       return observed.support;
     }
 
@@ -233,10 +256,9 @@ export class TvCapabilities {
    * proved the channel alive right after (§7 Q4).
    */
   noteUnsupported(request: string, reason: UnsupportedReason): boolean {
-    // TODO(#4): verdicts are only forgotten when the API version changes; a `silence` or
-    // `system_fail` latched during a bad moment stays. Done = re-ask such requests once a day
-    // on a channel that answers, and drop the verdict when they are answered.
-    if (reason === 'system_fail') {
+    // A verdict being re-checked that fails again is confirmed at once: the strikes were made.
+    const rechecking = this.snapshot.requests[request]?.support === 'unsupported';
+    if (reason === 'system_fail' && !rechecking) {
       const strikes = (this.strikes.get(request) ?? 0) + 1;
       this.strikes.set(request, strikes);
       if (strikes < SYSTEM_FAIL_STRIKES) {
@@ -313,11 +335,12 @@ export class TvCapabilities {
     reason: UnsupportedReason | null,
   ): void {
     const previous = this.snapshot.requests[request];
-    if (previous?.support === support && previous.reason === reason) {
+    if (previous?.support === support && previous.reason === reason && !this.isDue(previous)) {
       return;
     }
 
-    this.snapshot.requests[request] = { support, reason, at: new Date().toISOString() };
+    const at = new Date(this.clock.now()).toISOString();
+    this.snapshot.requests[request] = { support, reason, at };
     const log = this.deps.logger;
     if (support === 'unsupported') {
       log.info({ request, reason }, 'tv request unsupported');
@@ -325,6 +348,16 @@ export class TvCapabilities {
       log.debug({ request }, 'tv request supported');
     }
     this.changed();
+  }
+
+  /** A latched "unsupported" old enough to be asked again. */
+  private isDue(observation: RequestObservation): boolean {
+    if (observation.support !== 'unsupported') {
+      return false;
+    }
+    const atMs = Date.parse(observation.at);
+
+    return Number.isNaN(atMs) || this.clock.now() - atMs >= this.recheckAfterMs;
   }
 
   private changed(): void {

@@ -20,10 +20,17 @@ const row = (old: Expectation, v2: Expectation, v4: Expectation, v5: Expectation
 const EVERYWHERE = row('yes', 'yes', 'yes', 'yes');
 
 /**
+ * The 0.97 upload: `send_image` with the image inside one binary WS frame (§4.5). It is tracked
+ * apart from `send_image` (the d2d path, §4.3), which 0.97 refuses with -1: one verdict for both
+ * would hide a working upload on 2019 sets.
+ */
+export const INBAND_UPLOAD = 'send_image:inband';
+
+/**
  * Requests Docent uses, by generation. Sources per line are in frame-protocol.md §3.3–§3.5:
  * `get_api_version` silent on 4.x and unmapped on 5.x; `get_brightness` silent on some 2024 sets;
  * settings, slideshow and thumbnail lists from 4.x; `get_thumbnail` never answered by a 2022 set
- * (§3.2) and gone on 5.x; D2D uploads refused on 0.97 (§3.4).
+ * (§3.2) and gone on 5.x; D2D uploads refused on 0.97 and in-band uploads only there (§3.4, §4.5).
  */
 const TABLE: Readonly<Record<string, Row>> = {
   api_version: row('no', 'no', 'yes', 'yes'),
@@ -59,7 +66,8 @@ const TABLE: Readonly<Record<string, Row>> = {
   set_auto_rotation_status: row('yes', 'yes', 'no', 'no'),
   get_thumbnail_list: row('no', 'no', 'yes', 'yes'),
   get_thumbnail: row('yes', 'yes', 'no', 'no'),
-  send_image: row('maybe', 'yes', 'yes', 'yes'),
+  send_image: row('no', 'yes', 'yes', 'yes'),
+  [INBAND_UPLOAD]: row('yes', 'no', 'no', 'no'),
 };
 
 /** Every request name the capability layer tracks, in a stable order. */

@@ -35,6 +35,8 @@ export interface FrameConnectionOptions {
   remotePort?: number;
   /** How long the pairing prompt may stay open. Default 31000 (HA, §1.5). */
   promptTimeoutMs?: number;
+  /** Silence on the remote channel longer than this means the prompt is showing. Default 1500. */
+  promptGraceMs?: number;
   /** Ask REST whether the TV is off or in standby when the socket fails. Default true. */
   restCheck?: boolean;
   /** Backoff once the art host keeps failing (connects, never serves; FAB: 30→240 s, §7 Q9). */
@@ -85,6 +87,7 @@ export interface ConnectionSettings {
   autoPair: boolean;
   remotePort: number;
   promptTimeoutMs: number;
+  promptGraceMs: number;
   restCheck: boolean;
   hardBackoff: { initialMs: number; maxMs: number };
   hardFailuresBeforeHarder: number;
@@ -113,6 +116,7 @@ export function resolveSettings(options: FrameConnectionOptions): ConnectionSett
     autoPair: options.autoPair ?? false,
     remotePort: options.remotePort ?? (options.secure ? options.port : 8002),
     promptTimeoutMs: options.promptTimeoutMs ?? 31_000,
+    promptGraceMs: options.promptGraceMs ?? 1500,
     restCheck: options.restCheck ?? true,
     hardBackoff: options.hardBackoff ?? { initialMs: 30_000, maxMs: 240_000 },
     hardFailuresBeforeHarder: options.hardFailuresBeforeHarder ?? 2,

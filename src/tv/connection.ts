@@ -20,7 +20,7 @@ import { LivenessMonitor } from './liveness.js';
 import { buildArtChannelUrl } from './protocol.js';
 import { ReconnectTracker } from './reconnect-tracker.js';
 import { type PairingState, RemoteControl } from './remote-control.js';
-import { RequestWire, type WireReply } from './request-wire.js';
+import { type OutgoingBody, RequestWire, type WireReply } from './request-wire.js';
 import { runHandshake, SocketSession } from './socket-session.js';
 import { nextReady, nextSettledState, wakeableDelay } from './state-waits.js';
 import {
@@ -78,6 +78,11 @@ export class FrameConnection {
   private readonly tokenPolicy: ArtTokenPolicy;
   private answeredThisSession = false;
   private readonly frameTargets: FrameTargets;
+  /**
+   * While the pairing prompt is open the state reads `pairing`; this holds the state to go back
+   * to, updated by supervision meanwhile. Null when no prompt is open.
+   */
+  private stateAfterPrompt: ConnectionState | null = null;
 
   constructor(options: FrameConnectionOptions, deps: FrameConnectionDeps) {
     this.settings = resolveSettings(options);
@@ -104,6 +109,7 @@ export class FrameConnection {
         port: this.settings.remotePort,
         clientName: this.settings.clientName,
         promptTimeoutMs: this.settings.promptTimeoutMs,
+        promptGraceMs: this.settings.promptGraceMs,
       },
       { tokenStore: deps.tokenStore, logger: this.log },
     );
@@ -116,7 +122,12 @@ export class FrameConnection {
       token: (token) => void saveTokenSafely(deps.tokenStore, this.log, token),
       refused: (reason) => void this.closeSocket(reason),
     };
-    this.remote.on('pairing', (state, previous) => this.emitSafely('pairing', state, previous));
+    this.remote.on('pairing', (state, previous) => {
+      // The prompt is open exactly while the remote channel waits for the user (§1.5).
+      if (state === 'pending') this.promptOpened();
+      else if (previous === 'pending') this.promptClosed();
+      this.emitSafely('pairing', state, previous);
+    });
     this.liveness = new LivenessMonitor(
       {
         currentState: () => this.currentState,
@@ -181,27 +192,20 @@ export class FrameConnection {
     params: Record<string, unknown> = {},
     opts: { timeoutMs?: number; payload?: Buffer } = {},
   ): Promise<WireReply> {
-    if (this.currentState !== 'ready') {
-      throw tvNotReady(name);
-    }
-    if (this.liveness.isStale()) {
-      await this.liveness.checkBeforeUse();
-    }
+    return this.send(name, { params, payload: opts.payload ?? null }, opts.timeoutMs);
+  }
 
-    return this.wire.runExclusive(() => {
-      const session = this.session;
-      if (this.currentState !== 'ready' || !session) {
-        throw tvNotReady(name);
-      }
-
-      return this.requests.exchange(
-        session,
-        name,
-        params,
-        opts.timeoutMs ?? this.settings.requestTimeoutMs,
-        opts.payload ?? null,
-      );
-    });
+  /**
+   * Sends `data` verbatim as the request's `params.data` (diagnostics: the TV answers data that
+   * is not JSON with -6, §3.1, OLLO#19). No id can be read from such data, so the error reply is
+   * matched by the `request_data` it echoes; `name` names the request in errors.
+   */
+  async requestRawData(
+    name: string,
+    data: string,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<Record<string, unknown>> {
+    return (await this.send(name, { rawData: data }, opts.timeoutMs)).fields;
   }
 
   /**
@@ -265,6 +269,33 @@ export class FrameConnection {
     await this.loop;
 
     this.setState('offline');
+  }
+
+  private async send(
+    name: string,
+    body: OutgoingBody,
+    timeoutMs: number | undefined,
+  ): Promise<WireReply> {
+    if (this.currentState !== 'ready') {
+      throw tvNotReady(name);
+    }
+    if (this.liveness.isStale()) {
+      await this.liveness.checkBeforeUse();
+    }
+
+    return this.wire.runExclusive(() => {
+      const session = this.session;
+      if (this.currentState !== 'ready' || !session) {
+        throw tvNotReady(name);
+      }
+
+      return this.requests.exchange(
+        session,
+        name,
+        body,
+        timeoutMs ?? this.settings.requestTimeoutMs,
+      );
+    });
   }
 
   private onSocketClosed(session: SocketSession): void {
@@ -438,7 +469,12 @@ export class FrameConnection {
           throw tvNotReady(PROBE_REQUEST);
         }
 
-        return this.requests.exchange(session, PROBE_REQUEST, {}, probeTimeoutMs(this.settings));
+        return this.requests.exchange(
+          session,
+          PROBE_REQUEST,
+          { params: {} },
+          probeTimeoutMs(this.settings),
+        );
       });
 
       return true;
@@ -473,7 +509,36 @@ export class FrameConnection {
     });
   }
 
+  /** The pairing prompt is showing: the state reads `pairing` until it closes. */
+  private promptOpened(): void {
+    if (this.stateAfterPrompt !== null) {
+      return;
+    }
+    const underneath = this.currentState;
+    this.setState('pairing');
+    this.stateAfterPrompt = underneath;
+  }
+
+  /** The prompt closed: back to where supervision stands now. */
+  private promptClosed(): void {
+    const resume = this.stateAfterPrompt;
+    if (resume === null) {
+      return;
+    }
+    this.stateAfterPrompt = null;
+    this.setState(resume);
+  }
+
+  /**
+   * The one place the state changes. While the pairing prompt is open, supervision's changes
+   * are held for when it closes (stop() excepted), so the state says what the user must do.
+   */
   private setState(next: ConnectionState): void {
+    if (this.stateAfterPrompt !== null && !this.stopping) {
+      this.stateAfterPrompt = next;
+      return;
+    }
+    this.stateAfterPrompt = null;
     const previous = this.currentState;
     if (next === previous) {
       return;

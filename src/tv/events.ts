@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { numberLike, onOffText } from './art-schemas.js';
+import { parseJson } from './protocol.js';
 import type { ArtEvent, CurrentArtwork } from './types.js';
 
 /**
@@ -21,7 +23,12 @@ export type TvEvent =
   | { kind: 'slideshow'; value: string; categoryId: string | null; type: string | null }
   | { kind: 'standby' }
   | { kind: 'wakeup' }
-  | { kind: 'catalog_changed'; contentId: string | null };
+  | { kind: 'catalog_changed'; contentId: string | null }
+  | { kind: 'favourite'; contentId: string; on: boolean }
+  | { kind: 'setting'; name: 'brightness' | 'color_temperature'; value: number }
+  | { kind: 'rotation'; rotation: 'landscape' | 'portrait' }
+  /** `contentIds` newest first as listed; null when the TV sent no list Docent can read. */
+  | { kind: 'recently_set'; contentIds: string[] | null };
 
 const text = z.union([z.string(), z.number()]).transform(String);
 const optionalText = text.nullish().transform((v) => v ?? null);
@@ -41,6 +48,14 @@ const matte = z.object({
 });
 const slideshow = z.object({ value: text, category_id: optionalText, type: optionalText });
 const contentRef = z.object({ content_id: optionalText });
+const favourite = z.object({ content_id: text, status: onOffText });
+const settingValue = z.object({ value: numberLike });
+const rotation = z.object({ current_rotation_status: numberLike });
+/** §5 names only the field; entries are read as content ids or `{content_id}` objects. */
+const recentsList = z.array(
+  z.union([z.string().min(1), z.looseObject({ content_id: z.string().min(1) })]),
+);
+const recents = z.object({ recently_set_list: z.unknown().optional() });
 
 /** Parses one art event; null for events Docent does not act on or that do not fit their schema. */
 export function parseTvEvent(event: ArtEvent): TvEvent | null {
@@ -112,7 +127,45 @@ export function parseTvEvent(event: ArtEvent): TvEvent | null {
 
       return { kind: 'catalog_changed', contentId: parsed.success ? parsed.data.content_id : null };
     }
+    case 'favorite_changed': {
+      const parsed = favourite.safeParse(fields);
+      if (!parsed.success) return null;
+
+      return {
+        kind: 'favourite',
+        contentId: parsed.data.content_id,
+        on: parsed.data.status === 'on',
+      };
+    }
+    // Older firmware broadcasts setting changes; 4.x+ only answers the setter (§3.4 table, §5).
+    case 'brightness_changed':
+    case 'color_temperature_changed': {
+      const parsed = settingValue.safeParse(fields);
+      if (!parsed.success) return null;
+
+      const name = event.event === 'brightness_changed' ? 'brightness' : 'color_temperature';
+      return { kind: 'setting', name, value: parsed.data.value };
+    }
+    case 'rotation_changed': {
+      // 1 landscape, 2 portrait, as in `get_current_rotation` (§3.5).
+      const status = rotation.safeParse(fields).data?.current_rotation_status;
+      if (status !== 1 && status !== 2) return null;
+
+      return { kind: 'rotation', rotation: status === 1 ? 'landscape' : 'portrait' };
+    }
+    case 'recently_set_updated':
+      return { kind: 'recently_set', contentIds: recentIds(fields) };
     default:
       return null;
   }
+}
+
+/** The recents list travels as a JSON string or an array (§5, like other lists, §3.5). */
+function recentIds(fields: Record<string, unknown>): string[] | null {
+  const raw = recents.safeParse(fields).data?.recently_set_list;
+  const list = typeof raw === 'string' ? parseJson(raw) : raw;
+  const parsed = recentsList.safeParse(list);
+  if (!parsed.success) return null;
+
+  return parsed.data.map((entry) => (typeof entry === 'string' ? entry : entry.content_id));
 }

@@ -50,9 +50,10 @@ export interface FramePowerEvents {
  * Tri-state power from REST `PowerState`, the art channel and its events (§6.1, §5):
  * - REST silent → `off`; REST `on` → `art` or `watching` by the art channel;
  * - REST `standby` → `off`, except on 5.x sets, which report standby while showing art
- *   (XW#185): there the art channel decides, unless `go_to_standby` came since;
+ *   (XW#185): there the art channel decides (FAB's gate: REST `on` or art-channel `on`), unless
+ *   the standby is one Docent asked for and `go_to_standby` confirmed;
  * - `go_to_standby` alone is not "off": it also fires when the panel sleeps on its motion timer
- *   with art mode still on (§5), so REST is asked again before anything changes.
+ *   with art mode still on (§5, §7 Q8), so REST (and on 5.x the art channel) is asked again.
  * Changes are chosen from the state just read (never a blind KEY_POWER toggle) and each step
  * is verified within a bounded time.
  */
@@ -60,7 +61,11 @@ export class FramePower {
   private current: TvPower | null = null;
   private readonly emitter = new EventEmitter();
   private readonly log: Logger;
-  private standbySeen = false;
+  /**
+   * Docent's own standby (KEY_POWER held): `requested` until `go_to_standby` confirms it. Only a
+   * confirmed one tells a 5.x standby from art mode, as REST says `standby` in both (XW#185).
+   */
+  private standbyIntent: 'none' | 'requested' | 'confirmed' = 'none';
   private recheckTimer: NodeJS.Timeout | null = null;
   private readonly onEvent = (event: ArtEvent): void => this.handleEvent(event);
   private readonly onState = (state: ConnectionState): void => {
@@ -102,17 +107,17 @@ export class FramePower {
     let power: TvPower;
     if (!info) {
       power = 'off';
-    } else if (info.powerState === 'standby' && !this.reportsStandbyInArt()) {
-      power = 'off';
-    } else if (info.powerState === 'standby' && this.standbySeen) {
+    } else if (info.powerState !== 'standby') {
+      // Awake beyond doubt: any standby of Docent's is over.
+      this.standbyIntent = 'none';
+      const art = await this.artMode();
+      power = art === 'on' ? 'art' : art === 'off' ? 'watching' : this.onStateGuess();
+    } else if (!this.reportsStandbyInArt() || this.standbyIntent === 'confirmed') {
       power = 'off';
     } else {
-      const art = await this.artMode();
-      if (info.powerState === 'standby') {
-        power = art === 'on' ? 'art' : 'off';
-      } else {
-        power = art === 'on' ? 'art' : art === 'off' ? 'watching' : this.onStateGuess();
-      }
+      // 5.x: standby on REST is art mode too, a panel asleep on its motion timer included (§5,
+      // §7 Q8); only an art channel that says `on` makes it art.
+      power = (await this.artMode()) === 'on' ? 'art' : 'off';
     }
     this.updatePower(power);
 
@@ -156,20 +161,21 @@ export class FramePower {
 
     switch (parsed.kind) {
       case 'art_mode':
-        this.standbySeen = false;
+        this.standbyIntent = 'none';
         // Only a TV that is on changes art mode; a 2021 art channel says `on` in standby
         // (OH#11284), so this never turns `off` into anything.
         if (this.current !== 'off') this.updatePower(parsed.on ? 'art' : 'watching');
         return;
       case 'standby':
-        // TODO(#4): on 5.x REST says `standby` in art mode too, so a motion-sensor panel sleep
-        // reads as `off` until `wakeup`/`art_mode_changed`. Done = tell the two apart once a
-        // 2025 trace shows what differs (IP Control `getTVStates` on 1516 is a candidate, §6.2).
-        this.standbySeen = true;
+        // The motion sensor fires this too, with art mode on (§5): it proves a standby only
+        // when Docent asked for one. Otherwise REST and the art channel are asked again.
+        // TODO(#4): on 5.x a standby from the physical remote reads `art` while the art channel
+        // still says `on`. Done = a 2025 trace showing what differs (IP Control on 1516, §6.2).
+        if (this.standbyIntent === 'requested') this.standbyIntent = 'confirmed';
         this.scheduleRefresh(this.options.standbyRecheckMs ?? 1500);
         return;
       case 'wakeup':
-        this.standbySeen = false;
+        this.standbyIntent = 'none';
         this.scheduleRefresh(0);
         return;
       default:
@@ -190,9 +196,10 @@ export class FramePower {
       }
       await sleep(this.options.pollIntervalMs ?? 500);
       const info = await this.readRest();
+      // On 5.x REST stays `standby` in art mode: awake once Docent's standby is over.
       if (
         info?.powerState === 'on' ||
-        (info && this.reportsStandbyInArt() && this.standbyCleared())
+        (info && this.reportsStandbyInArt() && this.standbyIntent !== 'confirmed')
       ) {
         break;
       }
@@ -213,13 +220,21 @@ export class FramePower {
 
   private async standby(): Promise<void> {
     const holdMs = this.options.powerOffHoldMs ?? 3000;
+    this.standbyIntent = 'requested';
     try {
       await this.deps.connection.remoteControl.hold('KEY_POWER', holdMs);
     } catch (err) {
+      this.standbyIntent = 'none';
       throw new DocentError('TV_POWER_FAILED', 'KEY_POWER hold not sent', { cause: err });
     }
 
-    await this.until('off', 'the TV did not go to standby');
+    try {
+      await this.until('off', 'the TV did not go to standby');
+    } catch (err) {
+      // Unconfirmed, it must not turn a later motion-sensor `go_to_standby` into "off".
+      if (this.standbyIntent === 'requested') this.standbyIntent = 'none';
+      throw err;
+    }
   }
 
   private async switchArtMode(on: boolean): Promise<void> {
@@ -331,10 +346,6 @@ export class FramePower {
   /** 5.x sets report `standby` on REST while showing art (§6.1, XW#185). */
   private reportsStandbyInArt(): boolean {
     return this.deps.capabilities.generation === '5.x';
-  }
-
-  private standbyCleared(): boolean {
-    return !this.standbySeen;
   }
 
   private scheduleRefresh(delayMs: number): void {

@@ -52,6 +52,8 @@ export function buildArtChannelUrl(options: ArtChannelUrlOptions): string {
 export interface EncodedRequest {
   /** Sent as both `id` (old firmware echoes it) and `request_id` (new firmware), §3.1. */
   requestId: string;
+  /** `params.data` as sent; error replies echo it as `request_data` (§3.3). */
+  data: string;
   text: string;
 }
 
@@ -62,12 +64,24 @@ export function encodeArtRequest(
   requestId: string = randomUUID(),
 ): EncodedRequest {
   const data = JSON.stringify({ ...params, request: name, id: requestId, request_id: requestId });
+
+  return encodeRawArtRequest(data, requestId);
+}
+
+/**
+ * The same envelope around `data` as given, e.g. text that is not JSON (which the TV answers
+ * with -6, §3.1). `requestId` is only Docent's handle: the TV cannot echo what it cannot read.
+ */
+export function encodeRawArtRequest(
+  data: string,
+  requestId: string = randomUUID(),
+): EncodedRequest {
   const envelope = {
     method: 'ms.channel.emit',
     params: { event: 'art_app_request', to: 'host', data },
   };
 
-  return { requestId, text: JSON.stringify(envelope) };
+  return { requestId, data, text: JSON.stringify(envelope) };
 }
 
 /** A channel-level event from the TV's `msf-server` (§2.2). */

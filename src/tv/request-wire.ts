@@ -1,7 +1,12 @@
 import type { Logger } from '../log.js';
 import type { Clock } from '../util/clock.js';
 import { TvRequestError, tvDisconnected, tvTimeout } from './errors.js';
-import { type ArtMessageFrame, decodeFrame, encodeArtRequest } from './protocol.js';
+import {
+  type ArtMessageFrame,
+  decodeFrame,
+  encodeArtRequest,
+  encodeRawArtRequest,
+} from './protocol.js';
 import type { SocketSession } from './socket-session.js';
 
 /** A reply's inner fields, and the bytes of a 0.97 in-band binary reply (§4.5). */
@@ -10,9 +15,19 @@ export interface WireReply {
   bytes: Buffer | null;
 }
 
+/**
+ * What goes out: inner params (encoded as JSON with the ids), optionally with a 0.97 in-band
+ * payload (§4.5); or `rawData` sent verbatim as `params.data`.
+ */
+export type OutgoingBody =
+  | { params: Record<string, unknown>; payload?: Buffer | null }
+  | { rawData: string };
+
 interface PendingRequest {
   name: string;
   requestId: string;
+  /** `params.data` as sent, matched against an error's `request_data` when no id came back. */
+  data: string;
   settled: boolean;
   resolve(reply: WireReply): void;
   reject(err: Error): void;
@@ -47,11 +62,12 @@ export class RequestWire {
   exchange(
     session: SocketSession,
     name: string,
-    params: Record<string, unknown>,
+    body: OutgoingBody,
     timeoutMs: number,
-    payload: Buffer | null = null,
   ): Promise<WireReply> {
-    const { requestId, text } = encodeArtRequest(name, params);
+    const { requestId, data, text } =
+      'rawData' in body ? encodeRawArtRequest(body.rawData) : encodeArtRequest(name, body.params);
+    const payload = 'payload' in body ? (body.payload ?? null) : null;
 
     return new Promise((resolve, reject) => {
       const timer = this.clock.setTimeout(() => this.timedOut(pending, timeoutMs), timeoutMs);
@@ -66,6 +82,7 @@ export class RequestWire {
       const pending: PendingRequest = {
         name,
         requestId,
+        data,
         settled: false,
         resolve: (reply) => settle(() => resolve(reply)),
         reject: (err) => settle(() => reject(err)),
@@ -96,7 +113,8 @@ export class RequestWire {
     const matches =
       pending !== null &&
       (frame.requestId === pending.requestId ||
-        (frame.requestId === null && frame.id === pending.requestId));
+        (frame.requestId === null && frame.id === pending.requestId) ||
+        isEchoOfUnreadable(frame, pending));
     if (pending && matches) {
       this.pending = null;
       this.onAnswer();
@@ -157,6 +175,20 @@ export class RequestWire {
     pending.reject(tvTimeout(pending.name, timeoutMs));
     this.onTimeout(pending.name);
   }
+}
+
+/**
+ * An error without ids whose `request_data` is exactly what the pending request sent: the TV
+ * could not read the data (-6, §3.3), so it had no id to echo. Only one request is ever on the
+ * wire, and the echo names it byte for byte.
+ */
+function isEchoOfUnreadable(frame: ArtMessageFrame, pending: PendingRequest): boolean {
+  return (
+    frame.error !== null &&
+    frame.requestId === null &&
+    frame.id === null &&
+    frame.fields.request_data === pending.data
+  );
 }
 
 function inbandFrame(envelope: string, payload: Buffer): Buffer {

@@ -223,6 +223,7 @@ describe('ArtworkDescriber', () => {
       dailyLimit: 1000,
       monthlyLimit: null,
       requests: 0,
+      requestsToday: 0,
     });
   });
 

@@ -1,5 +1,5 @@
 import { NaiveClient } from '../../bench/naive-client.js';
-import type { SimulatedFrame } from '../../src/sim/index.js';
+import type { SimProfile, SimulatedFrame } from '../../src/sim/index.js';
 import { startSimulatedFrame } from '../../src/sim/index.js';
 
 describe('naive reference client', () => {
@@ -13,8 +13,13 @@ describe('naive reference client', () => {
     sim = undefined;
   });
 
-  async function setUp(artworks: number, latency: 'none' | 'realistic', latencyScale: number) {
-    const frame = await startSimulatedFrame({ artworks, latency, latencyScale });
+  async function setUp(
+    artworks: number,
+    latency: 'none' | 'realistic',
+    latencyScale: number,
+    profile: Partial<SimProfile> = {},
+  ) {
+    const frame = await startSimulatedFrame({ artworks, latency, latencyScale, profile });
     sim = frame;
     const naive = new NaiveClient({
       host: frame.host,
@@ -51,8 +56,8 @@ describe('naive reference client', () => {
     expect(frame.counters().artConnectionsOpened).toBe(3);
   });
 
-  it('counts the dropped sockets when a click lands during a prefetch batch', async () => {
-    const { frame, naive } = await setUp(40, 'realistic', 0.2);
+  it('counts the dropped sockets when a click lands during a prefetch batch (drop-all TV)', async () => {
+    const { frame, naive } = await setUp(40, 'realistic', 0.2, { multiClientPolicy: 'drop-all' });
     const ids = frame.contentIds();
 
     const prefetch = naive.prefetchThumbnails(ids);
@@ -64,6 +69,23 @@ describe('naive reference client', () => {
     expect(frame.counters().maxArtConnectionsOpen).toBeGreaterThanOrEqual(2);
     expect(frame.counters().artConnectionsDropped).toBeGreaterThanOrEqual(2);
     expect(naive.counters().errorsByCode.SOCKET_CLOSED).toBeGreaterThanOrEqual(1);
+  });
+
+  it('loses the reply of a click that lands during a prefetch batch (misrouting TV)', async () => {
+    const { frame, naive } = await setUp(40, 'realistic', 0.2, {
+      multiClientPolicy: 'misroute-then-refuse',
+    });
+    const ids = frame.contentIds();
+
+    const prefetch = naive.prefetchThumbnails(ids);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await naive.select(ids[3] ?? '').catch(() => undefined);
+    naive.stop();
+    await prefetch;
+
+    expect(frame.counters().maxArtConnectionsOpen).toBeGreaterThanOrEqual(2);
+    expect(frame.counters().artConnectionsDropped).toBe(0);
+    expect(naive.counters().errors).toBeGreaterThanOrEqual(1);
   });
 
   it('sleeps between tries while holding the lock, so the next click waits', async () => {

@@ -1,9 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import { ConfigError, type LoadConfigOptions, loadConfig } from '../../src/config/load.js';
 import { redactConfig, stripUrlCredentials } from '../../src/config/redact.js';
 import type { Config } from '../../src/config/schema.js';
+import { REPO_ROOT } from '../packaging/daemon.js';
 
 let dir: string;
 
@@ -29,17 +32,21 @@ async function load(opts: Partial<LoadConfigOptions>): Promise<Config> {
   return result.config;
 }
 
-async function problemsOf(opts: Partial<LoadConfigOptions>): Promise<string[]> {
+async function errorOf(opts: Partial<LoadConfigOptions>): Promise<ConfigError> {
   try {
     await loadConfig({ argv: [], env: {}, ...opts });
   } catch (err) {
     if (err instanceof ConfigError) {
       expect(err.code).toBe('CONFIG_INVALID');
-      return err.problems;
+      return err;
     }
     throw err;
   }
   throw new Error('config was accepted');
+}
+
+async function problemsOf(opts: Partial<LoadConfigOptions>): Promise<string[]> {
+  return (await errorOf(opts)).problems;
 }
 
 describe('loadConfig', () => {
@@ -199,11 +206,120 @@ describe('loadConfig', () => {
 
     const problems = await problemsOf({ optionsFile: file, argv: ['--log-level', 'loud'] });
 
+    // No "tvs: at least one TV" line: the broken file was the only place a TV could come from.
     expect(problems).toEqual([
-      `options file ${file}: not valid JSON`,
-      expect.stringMatching(/^tvs: /),
+      `options file ${file}: not valid JSON at line 1, column 3`,
       expect.stringMatching(/^log_level: /),
     ]);
+  });
+
+  it.each([
+    [
+      '{\n  "mqtt": {\n    "url": "mqtt://h:1883"\n    "username": "u"\n  }\n}',
+      'at line 4, column 5',
+    ],
+    ['{"tvs": []} trailing', 'at line 1, column 13'],
+    ['{"tvs": [', '(it ends too early)'],
+  ])('points at the spot where the options file stops being JSON: %j', async (text, spot) => {
+    const file = await optionsFile(text);
+
+    const problems = await problemsOf({ optionsFile: file, argv: ['--tv', 'h'] });
+
+    expect(problems).toEqual([`options file ${file}: not valid JSON ${spot}`]);
+  });
+
+  it('never repeats the text of a broken options file, which may hold a password', async () => {
+    const file = await optionsFile('{"mqtt": {"password": "hunter2",}}');
+
+    const problems = await problemsOf({ optionsFile: file, argv: ['--tv', 'h'] });
+
+    expect(problems).toEqual([expect.stringMatching(/: not valid JSON/)]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('still asks for a TV when the options file was read but named none', async () => {
+    const file = await optionsFile({ tvs: [] });
+
+    expect(await problemsOf({ optionsFile: file })).toEqual([
+      expect.stringMatching(/^tvs: at least one TV is required/),
+    ]);
+  });
+
+  it('rejects unknown and misspelt options, by path, with a suggestion', async () => {
+    const file = await optionsFile({
+      mqtt: { urll: 'mqtt://broker:1883' },
+      loglevel: 'debug',
+      tvs: [{ name: 'Frame', host: 'frame.local', hots: 'x' }],
+      thumbnails: { max_width: 400 },
+      ai: { modle: 'gpt-4o' },
+      colour: 'blue',
+    });
+
+    const problems = await problemsOf({ optionsFile: file });
+
+    expect(problems).toEqual([
+      'mqtt.urll: unknown option (did you mean mqtt.url?)',
+      'loglevel: unknown option (did you mean log_level?)',
+      'tvs.0.hots: unknown option (did you mean tvs.0.host?)',
+      'thumbnails.max_width: unknown option (did you mean thumbnails.max_width_px?)',
+      'ai.modle: unknown option (did you mean ai.model?)',
+      'colour: unknown option',
+    ]);
+  });
+
+  it('reports unknown options together with every other problem', async () => {
+    const file = await optionsFile({ mqtt: { urll: 'x', url: 'http://nope' }, log_level: 'loud' });
+
+    const problems = await problemsOf({ optionsFile: file });
+
+    expect(problems).toEqual([
+      'mqtt.urll: unknown option (did you mean mqtt.url?)',
+      expect.stringMatching(/^mqtt\.url: must be a broker URL/),
+      expect.stringMatching(/^tvs: at least one TV is required/),
+      expect.stringMatching(/^log_level: /),
+    ]);
+  });
+
+  it("rejects an unknown key in the add-on's own options file too", async () => {
+    const manifest = z
+      .object({ options: z.record(z.string(), z.unknown()) })
+      .parse(parse(await readFile(path.join(REPO_ROOT, 'addon/config.yaml'), 'utf8')));
+    const file = await optionsFile({
+      ...manifest.options,
+      tvs: [{ name: 'Frame', host: 'frame.local' }],
+      mqtt_url: 'mqtt://old-option:1883',
+    });
+
+    expect(await problemsOf({ optionsFile: file })).toEqual(['mqtt_url: unknown option']);
+    // The add-on's defaults themselves are all known options.
+    await expect(
+      load({
+        optionsFile: await optionsFile({ ...manifest.options, tvs: [{ name: 'F', host: 'h' }] }),
+      }),
+    ).resolves.toMatchObject({ tvs: [{ id: 'f' }] });
+  });
+
+  it('lists every accepted log level, the add-on aliases included, when one is wrong', async () => {
+    const [problem] = await problemsOf({ argv: ['--tv', 'h', '--log-level', 'loud'] });
+
+    expect(problem).toBe(
+      'log_level: must be one of trace, debug, info, notice, warn, warning, error, fatal, silent',
+    );
+    for (const level of ['notice', 'warning', 'warn', 'silent']) {
+      await expect(load({ argv: ['--tv', 'h', '--log-level', level] })).resolves.toBeDefined();
+    }
+  });
+
+  it('marks "no TV configured" as the only problem, so the add-on can wait for one', async () => {
+    const file = await optionsFile({ tvs: [], log_level: 'info' });
+
+    const alone = await errorOf({ optionsFile: file });
+    const withOthers = await errorOf({ optionsFile: file, argv: ['--log-level', 'loud'] });
+    const brokenFile = await errorOf({ optionsFile: await optionsFile('{') });
+
+    expect(alone).toMatchObject({ noTvOnly: true, optionsFile: file });
+    expect(withOthers).toMatchObject({ noTvOnly: false, optionsFile: file });
+    expect(brokenFile).toMatchObject({ noTvOnly: false, optionsFile: null });
   });
 
   it('reports an unknown flag', async () => {

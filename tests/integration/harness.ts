@@ -70,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sim =
     options.sim ??
     (await startSimulatedFrame({
+      profileName: '2024',
       artworks: options.artworks ?? 524,
       latency: 'realistic',
       latencyScale: options.latencyScale ?? 0.1,

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { configSchema, SECRET_PATHS } from '../../src/config/schema.js';
 import { REPO_ROOT } from './daemon.js';
+import { listPrefix, zodPaths } from './schema-paths.js';
 
 /** Keys the add-on does not offer: the image fixes the data dir to /data (DOCENT_DATA_DIR). */
 const NOT_OFFERED_IN_ADDON = ['data_dir'];
@@ -54,32 +55,6 @@ const pkg = z
   .object({ version: z.string() })
   .parse(JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')));
 
-/** Dotted paths of every leaf key; list elements are `[]`. */
-function zodPaths(schema: z.core.$ZodType, prefix = ''): string[] {
-  if (schema instanceof z.ZodObject) {
-    return Object.entries(schema.shape).flatMap(([key, child]) =>
-      childPaths(child, `${prefix}${key}`),
-    );
-  }
-  if (
-    schema instanceof z.ZodDefault ||
-    schema instanceof z.ZodPrefault ||
-    schema instanceof z.ZodOptional
-  ) {
-    return zodPaths(schema.unwrap(), prefix);
-  }
-  if (schema instanceof z.ZodPipe) return zodPaths(schema.in, prefix);
-  if (schema instanceof z.ZodArray) return zodPaths(schema.element, listPrefix(prefix));
-
-  return [prefix.replace(/\.$/, '')];
-}
-
-function childPaths(child: z.core.$ZodType, key: string): string[] {
-  const nested = zodPaths(child, `${key}.`);
-
-  return nested.map((p) => (p === key || p === `${key}.` ? key : p));
-}
-
 /** The add-on schema's leaf keys with their type strings. */
 function addonTypes(node: unknown, prefix = ''): Map<string, string> {
   const types = new Map<string, string>();
@@ -95,11 +70,6 @@ function addonTypes(node: unknown, prefix = ''): Map<string, string> {
   }
 
   return types;
-}
-
-/** `tvs.` becomes `tvs[].`: the keys inside a list of objects. */
-function listPrefix(prefix: string): string {
-  return `${prefix.replace(/\.$/, '')}[].`;
 }
 
 function translationPaths(entries: Record<string, TranslationEntry>, prefix = ''): string[] {

@@ -179,6 +179,66 @@ test('uses the broker set in the add-on options without asking the Supervisor', 
   expect((await daemon.exited).code).toBe(0);
 });
 
+test('a fresh install with no TV says what to do and waits, healthy, until stopped', async () => {
+  const supervisor = await supervisorWith(mqttService(broker.port));
+  const daemon = runSource(
+    'main.ts',
+    [],
+    addonEnv(await writeAddonOptions({ tvs: [] }), supervisor),
+  );
+  cleanups.push(() => daemon.kill());
+
+  await daemon.waitForOutput('no tv configured');
+  // Healthy while idle: an unhealthy container would make the watchdog restart it in a loop.
+  await expectEventually(async () => {
+    const verdict = await checkHealth({ file: path.join(dir, 'health.json'), nowMs: Date.now() });
+    expect(verdict).toEqual({ healthy: true, reason: 'idle: no TV configured' });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  expect(daemon.child.exitCode).toBeNull();
+  expect(daemon.output()).toContain(
+    "add a TV (its name and host) in the add-on's Configuration tab",
+  );
+  expect(daemon.output().match(/no tv configured/g)).toHaveLength(1);
+  expect(daemon.output()).not.toContain('at least one TV is required');
+  // No broker is needed to wait: the Supervisor is not even asked for one.
+  expect(supervisor.requests).toEqual([]);
+
+  daemon.child.kill('SIGTERM');
+  expect(await daemon.exited).toEqual({ code: 0, signal: null });
+  const afterStop = await checkHealth({ file: path.join(dir, 'health.json'), nowMs: Date.now() });
+  expect(afterStop).toEqual({ healthy: false, reason: 'mqtt stopped' });
+});
+
+test('outside the add-on, no TV is a configuration error: exit 2', async () => {
+  const supervisor = await supervisorWith(mqttService(broker.port));
+  const { SUPERVISOR_TOKEN: _token, ...env } = addonEnv(
+    await writeAddonOptions({ tvs: [] }),
+    supervisor,
+  );
+  const daemon = runSource('main.ts', [], env);
+  cleanups.push(() => daemon.kill());
+
+  const exit = await daemon.exited;
+
+  expect(exit.code).toBe(2);
+  expect(daemon.output()).toContain('tvs: at least one TV is required');
+  expect(daemon.output()).not.toContain('no tv configured');
+});
+
+test('an unknown option in the add-on options exits 2 naming it, even with no TV', async () => {
+  const supervisor = await supervisorWith(mqttService(broker.port));
+  const options = await writeAddonOptions({ tvs: [], loglevel: 'debug' });
+  const daemon = runSource('main.ts', [], addonEnv(options, supervisor));
+  cleanups.push(() => daemon.kill());
+
+  const exit = await daemon.exited;
+
+  expect(exit.code).toBe(2);
+  expect(daemon.output()).toContain('loglevel: unknown option (did you mean log_level?)');
+});
+
 async function expectEventually(assertion: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -7,6 +7,7 @@ import {
   HealthReporter,
   type HealthSource,
   healthFilePath,
+  idleHealthSource,
 } from '../../src/health.js';
 import { silentLogger } from '../../src/log.js';
 
@@ -88,6 +89,21 @@ test('rewrites the heartbeat every interval so a live daemon never looks stale',
   await reporter.stop();
 
   expect(await verdictNow(file)).toMatchObject({ healthy: false });
+});
+
+test('an idle daemon (add-on without a TV) is healthy, so the watchdog leaves it alone', async () => {
+  const file = path.join(dir, 'health.json');
+  const reporter = new HealthReporter(
+    { file, version: '1', intervalMs: 60_000 },
+    { source: idleHealthSource, logger: silentLogger() },
+  );
+
+  await reporter.start();
+  const idle = await verdictNow(file);
+  await reporter.stop();
+
+  expect(idle).toEqual({ healthy: true, reason: 'idle: no TV configured' });
+  expect(await verdictNow(file)).toEqual({ healthy: false, reason: 'mqtt stopped' });
 });
 
 test.each([

@@ -4,7 +4,7 @@
  * never deletes the working tree's dist/ under another test.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,9 +13,12 @@ import { REPO_ROOT } from './daemon.js';
 
 const run = promisify(execFile);
 const SLOW_MS = 240_000;
+/** Development tools that must never reach a user's install (a clone's `npm install` has them). */
+const DEV_ONLY = ['tsx', 'esbuild', 'aedes', 'typescript', 'jest'];
 const PACKAGE_SOURCES = [
   'package.json',
   'package-lock.json',
+  'LICENSE',
   'tsconfig.json',
   'tsconfig.build.json',
   'README.md',
@@ -58,11 +61,11 @@ beforeAll(async () => {
 
   installed = path.join(dir, 'app');
   await mkdir(installed);
+  // As a user installs it (`npm install -g docent`): everything in `dependencies`, nothing else.
   await run(
     'npm',
     [
       'install',
-      '--omit=dev',
       '--no-audit',
       '--no-fund',
       '--prefer-offline',
@@ -86,11 +89,14 @@ test('the package holds the compiled entry points and no sources, tests or maps'
       'dist/health-check.js',
       'dist/sim/cli.js',
       'package.json',
+      'LICENSE',
     ]),
   );
   for (const file of packedFiles) {
     expect(file).not.toMatch(/^(src|tests|bench|addon)\/|\.ts$|\.map$/);
   }
+  // The demo needs the embedded broker, a dev dependency; it runs from a clone (`npm run demo`).
+  expect(packedFiles.filter((f) => f.startsWith('dist/demo/'))).toEqual([]);
 });
 
 test('the installed `docent --version` prints the package version', async () => {
@@ -104,6 +110,22 @@ test('the installed `docent --help` lists the options', async () => {
 
   expect(stdout).toContain('Usage: docent');
   expect(stdout).toContain('--mqtt-url');
+});
+
+test('the installed `docent-sim --help` loads the simulator and lists its options', async () => {
+  const { stdout } = await run(bin('docent-sim'), ['--help']);
+
+  expect(stdout).toContain('Usage: docent-sim');
+  expect(stdout).toContain('--profile');
+});
+
+test('the install holds no development tools (tsx, esbuild, aedes, …)', async () => {
+  const names = await packageNames(path.join(installed, 'node_modules'));
+
+  expect(names).toContain('docent');
+  expect(names).toContain('sharp');
+  const devOnly = names.filter((n) => DEV_ONLY.includes(n) || n.startsWith('@esbuild/'));
+  expect(devOnly).toEqual([]);
 });
 
 test('dist/main.js starts with a node shebang and runs without tsx', async () => {
@@ -123,3 +145,32 @@ test('the installed health check exits 1 when no daemon has written a heartbeat'
     run(process.execPath, [check, path.join(dir, 'missing.json')]),
   ).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('unhealthy: no heartbeat') });
 });
+
+test('the package is MIT licensed, with the licence text in LICENSE', async () => {
+  const license = await readFile(path.join(REPO_ROOT, 'LICENSE'), 'utf8');
+  const pkg = z
+    .object({ license: z.string() })
+    .parse(JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')));
+
+  expect(pkg.license).toBe('MIT');
+  expect(license).toMatch(/^MIT License\n\nCopyright \(c\) 2026 Docent contributors\n/);
+  expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+});
+
+/** Every package under a node_modules folder, nested ones included, by name (`@scope/name`). */
+async function packageNames(nodeModules: string): Promise<string[]> {
+  const names: string[] = [];
+  const entries = await readdir(nodeModules, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const scoped = entry.name.startsWith('@');
+    const packages = scoped
+      ? (await readdir(path.join(nodeModules, entry.name))).map((n) => `${entry.name}/${n}`)
+      : [entry.name];
+    for (const name of packages) {
+      names.push(name, ...(await packageNames(path.join(nodeModules, name, 'node_modules'))));
+    }
+  }
+
+  return names;
+}

@@ -58,7 +58,13 @@ describe('simulated frame channel handshake', () => {
     },
   );
 
-  it('closes every art socket when a second art client connects', async () => {
+  it('closes every art socket when a second art client connects (drop-all policy)', async () => {
+    await frame.stop();
+    frame = await startSimulatedFrame({
+      artworks: 5,
+      latency: 'none',
+      profile: { multiClientPolicy: 'drop-all' },
+    });
     const first = await open(channelUrl('wss', frame.securePort, ART));
     await first.waitForEvent('ms.channel.ready');
     const second = await open(channelUrl('wss', frame.securePort, ART));

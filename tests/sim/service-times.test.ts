@@ -41,8 +41,8 @@ describe('service times and queueing inside the TV', () => {
     expect(await serviceOf('2024')).toBe(45);
   });
 
-  it('queues a burst instead of dropping it: every request is answered, one at a time', async () => {
-    await fx.start({ artworks: 20, latency: 'fast' });
+  it('fifo: queues a burst instead of dropping it, every request answered, one at a time', async () => {
+    await fx.start({ artworks: 20, latency: 'fast', switches: { floodReplyOrder: 'fifo' } });
     const client = await fx.art();
     const ids = Array.from({ length: 30 }, () => client.request('get_content_list'));
     const startedAt = Date.now();
@@ -64,5 +64,54 @@ describe('service times and queueing inside the TV', () => {
     expect(counters.maxArtConnectionsOpen).toBe(2);
     const received = first.frames.reduce((sum, f) => sum + Buffer.byteLength(f.text), 0);
     expect(counters.bytesSent).toBeGreaterThanOrEqual(received);
+  });
+
+  // Upper bounds are generous (3× the configured time) so a loaded machine does not flake them;
+  // they still catch a service time applied twice, or a reply that waits for something else.
+  const elapsedMs = async (client: Awaited<ReturnType<SimFixture['art']>>, request: string) => {
+    const sentAt = Date.now();
+    await client.reply(client.request(request), 5000);
+
+    return Date.now() - sentAt;
+  };
+
+  it('answers a single request within 3× its service time', async () => {
+    await fx.start({ latency: 'realistic', latencyScale: 2, artworks: 230 });
+    const client = await fx.art();
+
+    const matteMs = await elapsedMs(client, 'get_matte_list');
+    expect(matteMs).toBeGreaterThanOrEqual(200 - 5);
+    expect(matteMs).toBeLessThanOrEqual(3 * 200);
+    await fx.stop();
+
+    // ~1 s per 115 items realistic: 230 items at 0.1 → 200 ms.
+    await fx.start({ latency: 'realistic', latencyScale: 0.1, artworks: 230 });
+    const lister = await fx.art();
+    const listMs = await elapsedMs(lister, 'get_content_list');
+    expect(listMs).toBeGreaterThanOrEqual(200 - 5);
+    expect(listMs).toBeLessThanOrEqual(3 * 200);
+  });
+
+  it('works through a burst within 3× the sum of its service times', async () => {
+    await fx.start({ latency: 'realistic', switches: { floodReplyOrder: 'fifo' } });
+    const client = await fx.art();
+    const sentAt = Date.now();
+    const ids = Array.from({ length: 5 }, () => client.request('get_matte_list'));
+    await Promise.all(ids.map((id) => client.reply(id, 5000)));
+    const totalMs = Date.now() - sentAt;
+
+    expect(totalMs).toBeGreaterThanOrEqual(5 * 100 - 5);
+    expect(totalMs).toBeLessThanOrEqual(3 * 5 * 100);
+  });
+
+  it('2024: the lagging set_artmode_status reply comes within 3× the configured lag', async () => {
+    await fx.start({ profileName: '2024', profile: { artModeReplyLagMs: 150 } });
+    const client = await fx.art(false);
+    const id = client.request('set_artmode_status', { value: 'off' });
+    await client.broadcast('art_mode_changed');
+    const broadcastAt = Date.now();
+    await client.reply(id, 2000);
+
+    expect(Date.now() - broadcastAt).toBeLessThanOrEqual(3 * 150);
   });
 });

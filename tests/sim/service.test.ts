@@ -82,6 +82,7 @@ describe('simulated frame request service', () => {
       bytesSent: 0,
       wolPackets: 0,
       serviceMs: 0,
+      requestsDropped: 0,
     });
   });
 });

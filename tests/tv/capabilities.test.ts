@@ -4,7 +4,7 @@ import path from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import { ArtRequester } from '../../src/tv/art-requester.js';
 import { TvCapabilities } from '../../src/tv/capabilities.js';
-import { FileCapabilityStore } from '../../src/tv/capability-store.js';
+import { FileCapabilityStore, MemoryCapabilityStore } from '../../src/tv/capability-store.js';
 import { generationOf, generationOfModel } from '../../src/tv/capability-table.js';
 import { type SimApi, startSimApi } from './sim-api-fixture.js';
 
@@ -119,6 +119,111 @@ describe('capability detection against the simulator', () => {
     expect(features.motion_timer).toBe('unsupported');
     expect(features.thumbnails).toBe('supported');
     expect(t.capabilities.isOffered('get_thumbnail_list')).toBe(false);
+  });
+});
+
+/** Only `now()` matters to TvCapabilities; the timers are never used there. */
+function manualClock(startMs = Date.parse('2025-01-01T00:00:00Z')) {
+  let nowMs = startMs;
+
+  return {
+    now: () => nowMs,
+    setTimeout: () => ({ id: null }),
+    clearTimeout: () => {},
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+describe('re-checking latched verdicts', () => {
+  it('asks a latched request again once after the interval, and latches it afresh on refusal', () => {
+    const clock = manualClock();
+    const caps = new TvCapabilities({ logger: silentLogger(), clock, recheckAfterMs: 7 * DAY_MS });
+    caps.setApiVersion('4.3.4.0');
+    caps.noteUnsupported('get_brightness', 'silence');
+
+    clock.advance(6 * DAY_MS);
+    expect(caps.isOffered('get_brightness')).toBe(false);
+    clock.advance(DAY_MS);
+    expect(caps.isOffered('get_brightness')).toBe(true);
+    expect(caps.supportOf('get_brightness')).toBe('unknown');
+
+    caps.noteUnsupported('get_brightness', 'silence');
+    expect(caps.isOffered('get_brightness')).toBe(false);
+    expect(caps.toJSON().requests.get_brightness?.at).toBe(new Date(clock.now()).toISOString());
+  });
+
+  it('keeps a re-checked request once the TV answers it', () => {
+    const clock = manualClock();
+    const caps = new TvCapabilities({ logger: silentLogger(), clock });
+    caps.setApiVersion('4.3.4.0');
+    caps.noteUnsupported('get_thumbnail_list', 'not_supported');
+    clock.advance(8 * DAY_MS);
+
+    caps.noteAnswered('get_thumbnail_list');
+
+    clock.advance(30 * DAY_MS);
+    expect(caps.supportOf('get_thumbnail_list')).toBe('supported');
+  });
+
+  it('confirms a re-checked -1 at the first refusal, without new strikes (§7 Q2)', () => {
+    const clock = manualClock();
+    const caps = new TvCapabilities({ logger: silentLogger(), clock });
+    caps.noteUnsupported('get_slideshow_status', 'system_fail');
+    expect(caps.noteUnsupported('get_slideshow_status', 'system_fail')).toBe(true);
+    clock.advance(7 * DAY_MS);
+    expect(caps.isOffered('get_slideshow_status')).toBe(true);
+
+    expect(caps.noteUnsupported('get_slideshow_status', 'system_fail')).toBe(true);
+
+    expect(caps.isOffered('get_slideshow_status')).toBe(false);
+  });
+
+  it('re-checks a verdict a previous run saved long ago', async () => {
+    const clock = manualClock();
+    const store = new MemoryCapabilityStore({
+      apiVersion: '4.3.4.0',
+      model: null,
+      mac: null,
+      slideshowApi: null,
+      artToken: null,
+      requests: {
+        get_brightness: {
+          support: 'unsupported',
+          reason: 'silence',
+          at: new Date(clock.now() - 10 * DAY_MS).toISOString(),
+        },
+      },
+    });
+    const caps = new TvCapabilities({ store, logger: silentLogger(), clock });
+
+    await caps.load();
+
+    expect(caps.isOffered('get_brightness')).toBe(true);
+  });
+
+  it('asks the TV again after the interval, and refuses without asking once re-latched (2024)', async () => {
+    const clock = manualClock(Date.now());
+    const sim = await startSimApi('2024');
+    try {
+      const caps = new TvCapabilities({ logger: silentLogger(), clock });
+      const requester = new ArtRequester(sim.conn, caps, silentLogger());
+      const ask = () => requester.call('get_brightness', {}, { timeoutMs: 200 });
+      await expect(ask()).rejects.toMatchObject({ code: 'TV_TIMEOUT' });
+      await expect(ask()).rejects.toMatchObject({ code: 'TV_UNSUPPORTED' });
+      expect(sim.sim.counters().requests.get_brightness).toBe(1);
+
+      clock.advance(7 * DAY_MS + 1);
+      await expect(ask()).rejects.toMatchObject({ code: 'TV_TIMEOUT' });
+      await expect(ask()).rejects.toMatchObject({ code: 'TV_UNSUPPORTED' });
+
+      expect(sim.sim.counters().requests.get_brightness).toBe(2);
+    } finally {
+      await sim.stop();
+    }
   });
 });
 

@@ -25,9 +25,10 @@ export class FakeTv {
     this.server = server;
   }
 
+  /** `onRequest` gets the image bytes of a 0.97 in-band binary request (§4.5), else null. */
   static async start(script: {
     onConnect(ws: WebSocket): void;
-    onRequest?(ws: WebSocket, request: InnerRequest): void;
+    onRequest?(ws: WebSocket, request: InnerRequest, bytes: Buffer | null): void;
   }): Promise<FakeTv> {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -40,11 +41,14 @@ export class FakeTv {
       ws.on('close', () => {
         tv.openNow -= 1;
       });
-      ws.on('message', (data) => {
-        const envelope = requestEnvelopeSchema.safeParse(JSON.parse(data.toString()));
+      ws.on('message', (data, isBinary) => {
+        const frame = Buffer.isBuffer(data) ? data : Buffer.from(data.toString());
+        const split = isBinary ? splitInband(frame) : { text: frame.toString(), bytes: null };
+        if (!split) return;
+        const envelope = requestEnvelopeSchema.safeParse(parseOrNull(split.text));
         if (!envelope.success) return;
-        const inner = innerRequestSchema.safeParse(JSON.parse(envelope.data.params.data));
-        if (inner.success) script.onRequest?.(ws, inner.data);
+        const inner = innerRequestSchema.safeParse(parseOrNull(envelope.data.params.data));
+        if (inner.success) script.onRequest?.(ws, inner.data, split.bytes);
       });
       script.onConnect(ws);
     });
@@ -70,4 +74,24 @@ export function sendReady(ws: WebSocket): void {
 
 export function sendArt(ws: WebSocket, inner: Record<string, unknown>): void {
   ws.send(JSON.stringify({ event: 'd2d_service_message', data: JSON.stringify(inner, null, 2) }));
+}
+
+/** uint16 BE envelope length, the envelope, then the payload (§4.5). */
+function splitInband(frame: Buffer): { text: string; bytes: Buffer } | null {
+  if (frame.length < 2) return null;
+  const length = frame.readUInt16BE(0);
+  if (frame.length < 2 + length) return null;
+
+  return {
+    text: frame.subarray(2, 2 + length).toString('utf8'),
+    bytes: frame.subarray(2 + length),
+  };
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -8,7 +8,8 @@ import type { SimSwitches } from '../../src/sim/switches.js';
 import { FrameConnection } from '../../src/tv/connection.js';
 import { type PairingState, RemoteControl } from '../../src/tv/remote-control.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from '../../src/tv/token-store.js';
-import { captureLogger, FAST_BACKOFF, waitForState } from './helpers.js';
+import type { ConnectionState } from '../../src/tv/types.js';
+import { captureLogger, FAST_BACKOFF, recordStates, waitForState } from './helpers.js';
 
 describe('pairing on the remote channel of the simulated Frame', () => {
   let frame: SimulatedFrame;
@@ -136,6 +137,71 @@ describe('pairing on the remote channel of the simulated Frame', () => {
 
       expect(states).toEqual(['pending', 'denied']);
       expect(conn.pairing).toBe('denied');
+    } finally {
+      await conn.stop();
+    }
+  });
+
+  function readyConnection(): FrameConnection {
+    const conn = new FrameConnection(
+      {
+        tvId: 'tv',
+        host: frame.host,
+        port: frame.securePort,
+        secure: true,
+        backoff: FAST_BACKOFF,
+        promptGraceMs: 60,
+      },
+      { logger: silentLogger(), tokenStore: new MemoryTokenStore() },
+    );
+    conn.start();
+
+    return conn;
+  }
+
+  it.each([
+    ['accept', 'paired'],
+    ['deny', 'denied'],
+  ] as [SimSwitches['pairing'], PairingState][])(
+    'moves the connection state through pairing while the prompt is open (%s), then back',
+    async (answer, outcome) => {
+      await start({ pairing: answer, promptDelayMs: 400 });
+      const conn = readyConnection();
+      try {
+        await waitForState(conn, 'ready');
+        const states = recordStates(conn);
+        let duringPrompt: ConnectionState | null = null;
+        conn.on('pairing', (state) => {
+          if (state === 'pending') setTimeout(() => (duringPrompt = conn.state), 150);
+        });
+
+        await expect(conn.pair()).resolves.toBe(outcome);
+
+        expect(duringPrompt).toBe('pairing');
+        expect(states).toEqual(['pairing', 'ready']);
+        await expect(conn.request('get_artmode_status')).resolves.toHaveProperty('value');
+      } finally {
+        await conn.stop();
+      }
+    },
+  );
+
+  it('holds supervision changes while the prompt is open and shows where it ended', async () => {
+    await start({ pairing: 'accept', promptDelayMs: 500 });
+    const conn = readyConnection();
+    try {
+      await waitForState(conn, 'ready');
+      const states = recordStates(conn);
+      conn.on('pairing', (state) => {
+        if (state === 'pending') frame.dropArtConnections();
+      });
+
+      await conn.pair();
+
+      // The socket was replaced under the prompt; the state said `pairing` all along.
+      expect(states).toEqual(['pairing', 'ready']);
+      expect(conn.stats().socketsOpened).toBe(2);
+      await expect(conn.request('get_artmode_status')).resolves.toHaveProperty('value');
     } finally {
       await conn.stop();
     }

@@ -10,77 +10,130 @@ const FAST_TV: Partial<SimProfile> = {
   wolIgnoreAfterOffMs: 0,
   remoteStandbyCloseMs: 0,
 };
+/**
+ * 2.x never answers `set_artmode_status` and a 2024 set answers ~13 s late (§3.6): the request
+ * holds the wire until it times out, so a short timeout keeps those profiles quick.
+ */
+const FAST_CONNECTION = { requestTimeoutMs: 400 };
 
-describe.each(['2022', '2025', '2019'] as ProfileName[])('FramePower on the %s profile', (name) => {
-  let t: SimApi;
-  let power: FramePower;
-  let changes: TvPower[];
+describe.each(['2019', '2021', '2022', '2024', '2025'] as ProfileName[])(
+  'FramePower on the %s profile',
+  (name) => {
+    let t: SimApi;
+    let power: FramePower;
+    let changes: TvPower[];
 
-  beforeEach(async () => {
-    t = await startSimApi(name, { profile: FAST_TV, artworks: 5 });
-    power = new FramePower(
-      {
-        host: t.sim.host,
-        port: t.sim.securePort,
-        secure: true,
-        wol: { address: '127.0.0.1', from: '127.0.0.1', port: t.sim.wolPort },
-        powerOffHoldMs: 250,
-        pollIntervalMs: 100,
-        wakeTimeoutMs: 5000,
-        stepTimeoutMs: 5000,
-        standbyRecheckMs: 100,
-      },
-      { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
-    );
-    power.start();
-    changes = [];
-    power.on('power', (p) => changes.push(p));
-  });
+    beforeEach(async () => {
+      t = await startSimApi(name, { profile: FAST_TV, artworks: 5, connection: FAST_CONNECTION });
+      power = new FramePower(
+        {
+          host: t.sim.host,
+          port: t.sim.securePort,
+          secure: true,
+          wol: { address: '127.0.0.1', from: '127.0.0.1', port: t.sim.wolPort },
+          powerOffHoldMs: 250,
+          pollIntervalMs: 100,
+          wakeTimeoutMs: 5000,
+          stepTimeoutMs: 5000,
+          standbyRecheckMs: 100,
+        },
+        { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
+      );
+      power.start();
+      changes = [];
+      power.on('power', (p) => changes.push(p));
+    });
 
-  afterEach(async () => {
-    power.stop();
-    await t.stop();
-  });
+    afterEach(async () => {
+      power.stop();
+      await t.stop();
+    });
 
-  it('reads art while the TV shows art (REST standby on 5.x notwithstanding)', async () => {
-    await expect(power.refresh()).resolves.toBe('art');
-    expect(t.capabilities.mac).toBe(t.sim.mac);
-  });
+    it('reads art while the TV shows art (REST standby on 5.x notwithstanding)', async () => {
+      await expect(power.refresh()).resolves.toBe('art');
+      expect(t.capabilities.mac).toBe(t.sim.mac);
+    });
 
-  it('switches art mode off and on by request, verified, without power keys', async () => {
-    await power.setPower('watching');
-    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
-    expect(power.power).toBe('watching');
+    it('switches art mode off and on by request, verified, without power keys', async () => {
+      await power.setPower('watching');
+      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
+      expect(power.power).toBe('watching');
 
-    await power.setPower('art');
-    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
-    expect(t.sim.state().powerKeyHeld).toBe(false);
-  });
+      await power.setPower('art');
+      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
+      expect(t.sim.state().powerKeyHeld).toBe(false);
+    });
 
-  it('goes to standby by holding KEY_POWER and wakes from standby with Wake-on-LAN', async () => {
-    await power.refresh();
+    it('goes to standby by holding KEY_POWER and wakes from standby with Wake-on-LAN', async () => {
+      await power.refresh();
 
-    await power.setPower('off');
-    expect(t.sim.state().power).toBe('standby');
-    expect(power.power).toBe('off');
-    expect(t.sim.state().powerKeyHeld).toBe(false);
+      await power.setPower('off');
+      expect(t.sim.state().power).toBe('standby');
+      expect(power.power).toBe('off');
+      expect(t.sim.state().powerKeyHeld).toBe(false);
 
-    await power.setPower('art');
-    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
-    expect(t.sim.counters().wolPackets).toBeGreaterThanOrEqual(1);
-    expect(changes).toEqual(['art', 'off', 'art']);
-  });
+      await power.setPower('art');
+      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
+      expect(t.sim.counters().wolPackets).toBeGreaterThanOrEqual(1);
+      expect(changes).toEqual(['art', 'off', 'art']);
+    });
 
-  it('wakes a fully-off TV with the MAC remembered while it was on', async () => {
-    await power.refresh();
-    t.sim.setPower('off');
-    await expect(power.refresh()).resolves.toBe('off');
+    it('wakes a fully-off TV with the MAC remembered while it was on', async () => {
+      await power.refresh();
+      t.sim.setPower('off');
+      await expect(power.refresh()).resolves.toBe('off');
 
-    await power.setPower('watching');
+      await power.setPower('watching');
 
-    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
-  });
-});
+      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
+    });
+  },
+);
+
+describe.each(['2024', '2025'] as ProfileName[])(
+  'FramePower through a motion-sensor panel sleep on the %s profile',
+  (name) => {
+    it('keeps art (REST says standby in art mode on 5.x) and still switches to watching', async () => {
+      const t = await startSimApi(name, {
+        profile: FAST_TV,
+        artworks: 5,
+        connection: FAST_CONNECTION,
+      });
+      const power = new FramePower(
+        {
+          host: t.sim.host,
+          port: t.sim.securePort,
+          secure: true,
+          pollIntervalMs: 100,
+          stepTimeoutMs: 3000,
+          wakeTimeoutMs: 3000,
+          standbyRecheckMs: 50,
+        },
+        { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
+      );
+      power.start();
+      try {
+        await expect(power.refresh()).resolves.toBe('art');
+        const changes: TvPower[] = [];
+        power.on('power', (p) => changes.push(p));
+
+        t.sim.sleepPanel();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await expect(power.refresh()).resolves.toBe('art');
+        expect(changes).toEqual([]);
+
+        await power.setPower('watching');
+
+        expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
+        expect(t.sim.counters().wolPackets).toBe(0);
+        expect(changes).toEqual(['watching']);
+      } finally {
+        power.stop();
+        await t.stop();
+      }
+    });
+  },
+);
 
 describe('FramePower and the ambiguous standby event', () => {
   it('keeps art when go_to_standby comes from the motion sensor (panel sleep)', async () => {

@@ -3,7 +3,7 @@ import { silentLogger } from '../../src/log.js';
 import { type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
 import type { ProfileName, SimProfile } from '../../src/sim/profile.js';
 import type { SimSwitches } from '../../src/sim/switches.js';
-import { FrameArtApi } from '../../src/tv/art-api.js';
+import { FrameArtApi, type FrameArtApiOptions } from '../../src/tv/art-api.js';
 import { TvCapabilities } from '../../src/tv/capabilities.js';
 import { MemoryCapabilityStore } from '../../src/tv/capability-store.js';
 import { FrameConnection, type FrameConnectionOptions } from '../../src/tv/connection.js';
@@ -30,6 +30,8 @@ export async function startSimApi(
     profile?: Partial<SimProfile>;
     switches?: Partial<SimSwitches>;
     connection?: Partial<FrameConnectionOptions>;
+    /** FrameArtApi options beside the shared capabilities (e.g. a stand-in upload writer). */
+    api?: Omit<FrameArtApiOptions, 'capabilities'>;
     waitReady?: boolean;
   } = {},
 ): Promise<SimApi> {
@@ -57,7 +59,7 @@ export async function startSimApi(
   );
   const store = new MemoryCapabilityStore();
   const capabilities = new TvCapabilities({ store, logger: silentLogger() });
-  const api = new FrameArtApi(conn, { capabilities });
+  const api = new FrameArtApi(conn, { ...options.api, capabilities });
   conn.start();
   if (options.waitReady !== false) {
     await waitForState(conn, 'ready');

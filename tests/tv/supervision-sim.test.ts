@@ -1,6 +1,7 @@
 import { silentLogger } from '../../src/log.js';
 import { type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
 import type { ProfileName, SimProfile } from '../../src/sim/profile.js';
+import { TvCapabilities } from '../../src/tv/capabilities.js';
 import { FrameConnection, type FrameConnectionOptions } from '../../src/tv/connection.js';
 import { MemoryTokenStore } from '../../src/tv/token-store.js';
 import type { ConnectionState } from '../../src/tv/types.js';
@@ -39,6 +40,7 @@ describe('FrameConnection supervision against the simulator', () => {
     frame: SimulatedFrame,
     overrides: Partial<FrameConnectionOptions> = {},
     tokens = new MemoryTokenStore(),
+    capabilities?: TvCapabilities,
   ): FrameConnection {
     conn = new FrameConnection(
       {
@@ -53,7 +55,7 @@ describe('FrameConnection supervision against the simulator', () => {
         hardBackoff: { initialMs: 20, maxMs: 40 },
         ...overrides,
       },
-      { logger: silentLogger(), tokenStore: tokens },
+      { logger: silentLogger(), tokenStore: tokens, ...(capabilities ? { capabilities } : {}) },
     );
     conn.start();
 
@@ -121,24 +123,53 @@ describe('FrameConnection supervision against the simulator', () => {
     expect(c.hardFailures).toBe(0);
   });
 
-  it('detects a wedged art app (socket fine, broadcasts flow, no replies) within bounded time', async () => {
-    const frame = await sim('2022');
-    const c = connect(frame, { idleProbeMs: 300, livenessCheckMs: 50 });
-    await waitForState(c, 'ready');
-    await c.request('get_artmode_status');
+  it.each(['2022', '2021', '2025'] as ProfileName[])(
+    'detects a wedged art app (socket fine, broadcasts flow, no replies) within bounded time (%s)',
+    async (profileName) => {
+      const frame = await sim(profileName);
+      const c = connect(frame, { idleProbeMs: 300, livenessCheckMs: 50 });
+      await waitForState(c, 'ready');
+      await c.request('get_artmode_status');
 
-    frame.setSwitches({ appWedged: true });
-    const wedgedAt = Date.now();
-    frame.setArtMode(frame.state().artMode !== 'on');
-    const left = await nextStateAfter(c, 'ready');
+      frame.setSwitches({ appWedged: true });
+      const wedgedAt = Date.now();
+      frame.setArtMode(frame.state().artMode !== 'on');
+      const left = await nextStateAfter(c, 'ready');
 
-    // idle probe due after 300 ms + check interval 50 ms + probe timeout 400 ms, plus slack.
-    expect(Date.now() - wedgedAt).toBeLessThan(1500);
-    expect(left).not.toBe('ready');
-    frame.setSwitches({ appWedged: false });
-    await waitForState(c, 'ready');
-    await expect(c.request('get_artmode_status')).resolves.toHaveProperty('value');
-  });
+      // idle probe due after 300 ms + check interval 50 ms + probe timeout 400 ms, plus slack.
+      expect(Date.now() - wedgedAt).toBeLessThan(1500);
+      expect(left).not.toBe('ready');
+      frame.setSwitches({ appWedged: false });
+      await waitForState(c, 'ready');
+      await expect(c.request('get_artmode_status')).resolves.toHaveProperty('value');
+      expect(frame.counters().maxArtConnectionsOpen).toBe(1);
+    },
+  );
+
+  it.each(['2021', '2025'] as ProfileName[])(
+    'replaces the socket after timeouts in a row when the art app stops answering (%s)',
+    async (profileName) => {
+      const frame = await sim(profileName);
+      const c = connect(frame, { maxConsecutiveTimeouts: 2, idleProbeMs: 60_000 });
+      await waitForState(c, 'ready');
+      frame.setSwitches({ appWedged: true });
+      const left = nextStateAfter(c, 'ready');
+
+      for (let i = 0; i < 2; i += 1) {
+        await expect(
+          c.request('get_current_artwork', {}, { timeoutMs: 150 }),
+        ).rejects.toMatchObject({
+          code: 'TV_TIMEOUT',
+        });
+      }
+      await expect(left).resolves.not.toBe('ready');
+      frame.setSwitches({ appWedged: false });
+      await waitForState(c, 'ready');
+
+      expect(c.stats().socketsOpened).toBe(2);
+      expect(frame.counters().maxArtConnectionsOpen).toBe(1);
+    },
+  );
 
   it('replaces a half-open socket that delivers nothing after an abrupt power loss', async () => {
     const frame = await startSimulatedFrame({
@@ -188,13 +219,21 @@ describe('FrameConnection supervision against the simulator', () => {
     await expect(c.request('get_artmode_status')).resolves.toMatchObject({ value: 'on' });
   });
 
-  it('goes back to tokenless when a token in the art URL stalls the handshake (2024)', async () => {
+  it('goes back to tokenless when a remembered token policy stalls the handshake (2024)', async () => {
     const frame = await sim('2024', { channelTimeoutMs: 100 });
-    const c = connect(frame, { sendToken: 'auto' }, new MemoryTokenStore('12345678'));
+    // An earlier run needed the token (NW#18): this attempt starts with it, and the 2024 set
+    // stalls to ms.channel.timeOut until Docent connects without (FAB#27, §1.6).
+    const capabilities = new TvCapabilities({ logger: silentLogger() });
+    capabilities.setArtToken('with');
+    const c = connect(frame, { sendToken: 'auto' }, new MemoryTokenStore('12345678'), capabilities);
+    const states = recordStates(c);
 
     await waitForState(c, 'ready', 5000);
 
-    expect(c.stats().socketsOpened).toBe(1);
+    expect(c.stats().socketsOpened).toBe(2);
+    expect(states.filter((s) => s === 'connecting')).toHaveLength(2);
+    expect(capabilities.artToken).toBe('without');
+    await expect(c.request('get_artmode_status')).resolves.toHaveProperty('value');
   });
 });
 

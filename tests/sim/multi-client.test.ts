@@ -1,0 +1,55 @@
+import { PROFILE_NAMES, PROFILES } from '../../src/sim/index.js';
+import { innerRequestId } from './raw-client.js';
+import { noFrameFor, SimFixture } from './sim-fixture.js';
+
+/** §7 Q1 (FAB#27): several art clients get each other's replies, then handshakes stop. */
+describe.each(PROFILE_NAMES)('several art clients on the %s profile, by default', (name) => {
+  const fx = new SimFixture();
+  const ready = PROFILES[name].artHandshake === 'connect-ready';
+  beforeEach(() => fx.start({ profileName: name }));
+  afterEach(() => fx.stop());
+
+  it('misroutes replies while two are open, without closing either', async () => {
+    const first = await fx.art(ready);
+    const second = await fx.art(ready);
+    const id = first.request('get_artmode_status');
+
+    expect((await second.reply(id)).event).toMatch(/artmode_status$/);
+    await noFrameFor(first, 50);
+    expect(first.frames.some((f) => innerRequestId(f) === id)).toBe(false);
+    expect(first.closeCode).toBeUndefined();
+    expect(fx.frame.counters().artConnectionsDropped).toBe(0);
+  });
+
+  it('stops completing handshakes after multiClientRefuseAfter crowded joins', async () => {
+    const refuseAfter = PROFILES[name].multiClientRefuseAfter;
+    await fx.art(ready);
+    for (let join = 0; join < refuseAfter; join += 1) await fx.art(ready);
+
+    const refused = await fx.open(fx.artUrl());
+    expect(await noFrameFor(refused, 80)).toBe(0);
+    expect(fx.frame.counters()).toMatchObject({
+      refusedConnections: 1,
+      artConnectionsOpen: refuseAfter + 1,
+      artConnectionsDropped: 0,
+    });
+  });
+});
+
+describe('several art clients, other policies', () => {
+  const fx = new SimFixture();
+  afterEach(() => fx.stop());
+
+  it('a lone client is served again once the crowd has gone', async () => {
+    await fx.start({ profile: { multiClientRefuseAfter: 1 } });
+    const first = await fx.art();
+    const second = await fx.art();
+    const refused = await fx.open(fx.artUrl());
+    expect(await noFrameFor(refused, 50)).toBe(0);
+
+    fx.frame.dropArtConnections();
+    await Promise.all([first.waitClosed(), second.waitClosed()]);
+    const alone = await fx.art();
+    expect(await alone.reply(alone.request('get_artmode_status'))).toMatchObject({ value: 'on' });
+  });
+});
