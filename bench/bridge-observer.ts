@@ -42,6 +42,8 @@ export class BridgeObserver {
   firstThumbnailAt: number | null = null;
   lastThumbnailAt: number | null = null;
   discoveryAt: number | null = null;
+  /** Size of the largest discovery config seen, in bytes. */
+  largestDiscoveryBytes: number | null = null;
   catalogAt: number | null = null;
   /** Payloads on the state topic that did not parse. */
   badStates = 0;
@@ -171,7 +173,10 @@ export class BridgeObserver {
     }
     if (payload.length === 0) return;
     if (topic === this.topics.catalog) this.catalogAt ??= at;
-    if (topic === this.topics.discovery) this.discoveryAt ??= at;
+    if (topic === this.topics.discovery) {
+      this.discoveryAt ??= at;
+      this.largestDiscoveryBytes = Math.max(this.largestDiscoveryBytes ?? 0, payload.length);
+    }
   }
 }
 

@@ -51,6 +51,8 @@ export interface DocentResult {
   sockets: SimSocketCounts;
   sync: SyncFigures;
   process: ProcSample | null;
+  /** The largest device discovery config published during the cold run, in bytes. */
+  discoveryBytes: number | null;
   warmStart: WarmStartFigures;
 }
 
@@ -199,6 +201,7 @@ async function runCold(run: Run, settings: DocentScenarioSettings) {
       readyToSyncEndMs: syncEndAt - readyAt,
     },
     process: processSample,
+    discoveryBytes: observer.largestDiscoveryBytes,
   };
 }
 

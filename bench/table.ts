@@ -17,6 +17,8 @@ export interface SizeResult {
 export interface Figures {
   duringSync: LatencySummary;
   idle: LatencySummary;
+  /** p50 during sync / p50 idle. */
+  p50Ratio: number | null;
   /** p99 during sync / p99 idle. */
   p99Ratio: number | null;
   /** Selects that ended `ok`, and all fired, per phase. */
@@ -56,6 +58,7 @@ export function figuresOf(run: {
   return {
     duringSync,
     idle,
+    p50Ratio: ratio(duringSync.p50Ms, idle.p50Ms),
     p99Ratio: ratio(duringSync.p99Ms, idle.p99Ms),
     okDuringSync: okCount('sync'),
     firedDuringSync: duringSync.count,
@@ -87,6 +90,7 @@ const ROWS: Row[] = [
   { label: 'select p99 during sync (ms)', common: (f) => ms(f.duringSync.p99Ms) },
   { label: 'select p50 idle (ms)', common: (f) => ms(f.idle.p50Ms) },
   { label: 'select p99 idle (ms)', common: (f) => ms(f.idle.p99Ms) },
+  { label: 'p50 ratio sync/idle', common: (f) => times(f.p50Ratio) },
   { label: 'p99 ratio sync/idle', common: (f) => times(f.p99Ratio) },
   {
     label: 'selects ok / fired during sync',
@@ -107,6 +111,10 @@ const ROWS: Row[] = [
   { label: 'sync / lower bound', common: (f) => times(f.syncRatio) },
   { label: 'peak RSS (MB)', docent: (r) => mb(r.process?.peakRssBytes) },
   { label: 'CPU time (s)', docent: (r) => seconds(r.process?.cpuMs) },
+  {
+    label: 'largest discovery payload (bytes)',
+    docent: (r) => (r.discoveryBytes === null ? '-' : `${r.discoveryBytes}`),
+  },
   { label: 'warm: discovery (ms)', docent: (r) => ms(r.warmStart.discoveryMs) },
   { label: 'warm: catalog (ms)', docent: (r) => ms(r.warmStart.catalogMs) },
   {

@@ -1,3 +1,4 @@
+import { UsageBudget } from './ai/usage-budget.js';
 import type { BridgeHealth, HealthSource } from './health.js';
 import type { Logger } from './log.js';
 import { MqttBridgeClient } from './mqtt/client.js';
@@ -6,6 +7,7 @@ import { syncDiscovery } from './mqtt/discovery-sync.js';
 import { createTopics, type Topics } from './mqtt/topics.js';
 import type { AiSettings } from './session/descriptions.js';
 import { type RepublishReason, TvSession, type TvSessionOptions } from './session/tv-session.js';
+import { systemClock } from './util/clock.js';
 
 export interface BridgeOptions {
   mqtt: {
@@ -72,6 +74,20 @@ export class Bridge implements HealthSource {
       },
       { logger: deps.logger.child({ component: 'mqtt' }) },
     );
+    // One token budget for the daemon: the caps are what the account may spend, whatever the
+    // number of TVs. Kept in <dataDir>/ai-usage.json.
+    const aiBudget = options.ai
+      ? new UsageBudget(
+          {
+            dir: options.dataDir,
+            limits: {
+              dailyTokens: options.ai.dailyTokenBudget,
+              monthlyTokens: options.ai.monthlyTokenBudget,
+            },
+          },
+          { clock: systemClock, logger: deps.logger.child({ component: 'ai' }) },
+        )
+      : undefined;
     this.sessions = options.tvs.map(
       (tv) =>
         new TvSession(
@@ -84,7 +100,7 @@ export class Bridge implements HealthSource {
             discoveryMode: options.mqtt.discoveryMode ?? 'device',
             ...options.session,
           },
-          { mqtt: this.mqtt, topics, logger: deps.logger },
+          { mqtt: this.mqtt, topics, logger: deps.logger, aiBudget },
         ),
     );
   }

@@ -37,6 +37,8 @@ export function bridgeOptionsFrom(config: Config, version: string): BridgeOption
           describeCatalogue: config.ai.describe_catalogue,
           dailyTokenBudget: config.ai.daily_token_budget,
           monthlyTokenBudget: config.ai.monthly_token_budget,
+          concurrency: config.ai.concurrency,
+          requestsPerMinute: config.ai.requests_per_minute,
         }
       : null,
   };

@@ -120,6 +120,9 @@ export const configSchema = z.object({
       describe_catalogue: z.boolean().default(false),
       daily_token_budget: z.number().int().positive().optional(),
       monthly_token_budget: z.number().int().positive().optional(),
+      /** Requests to the AI service in flight at once, per TV. */
+      concurrency: z.number().int().min(1).max(16).default(2),
+      requests_per_minute: z.number().int().min(1).max(600).default(20),
     })
     .prefault({}),
 });

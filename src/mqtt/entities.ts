@@ -6,6 +6,7 @@
  * parser whatever the source. States are read from the retained `docent/<tv>/state` JSON
  * (snake_case, written by the TV session) through `value_template`.
  */
+import { AI_STATUSES } from '../ai/usage-view.js';
 import { MAX_SEARCH_CHARS } from './commands.js';
 import { ART_FEATURE_ENTITIES } from './entities-art.js';
 import type { EntitySpec } from './entity-spec.js';
@@ -336,6 +337,40 @@ export const ENTITIES: readonly EntitySpec[] = [
     requires: 'ai',
     topics: { command_topic: 'command' },
     fixed: { payload_press: '{"action":"describe"}' },
+  },
+  {
+    key: 'ai_status',
+    platform: 'sensor',
+    name: 'AI status',
+    icon: 'mdi:robot-outline',
+    deviceClass: 'enum',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    requires: 'ai',
+    staticOptions: AI_STATUSES,
+    topics: { state_topic: 'state', json_attributes_topic: 'state' },
+    fixed: {
+      // The last error from the AI service (a refused key, an outage) is an attribute.
+      value_template: "{{ value_json.ai.status if value_json.ai else 'ok' }}",
+      json_attributes_template: '{{ (value_json.ai or {}) | tojson }}',
+    },
+  },
+  {
+    key: 'ai_tokens_today',
+    platform: 'sensor',
+    name: 'AI tokens today',
+    icon: 'mdi:counter',
+    entityCategory: 'diagnostic',
+    needsTv: false,
+    requires: 'ai',
+    topics: { state_topic: 'state', json_attributes_topic: 'state' },
+    fixed: {
+      // Counts from zero each UTC day; the month's count and both caps are attributes.
+      value_template: '{{ value_json.ai.tokens_today if value_json.ai else 0 }}',
+      json_attributes_template: '{{ (value_json.ai or {}) | tojson }}',
+      unit_of_measurement: 'tokens',
+      state_class: 'total_increasing',
+    },
   },
   ...ART_FEATURE_ENTITIES,
   ...CONTROL_ENTITIES,

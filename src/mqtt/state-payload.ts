@@ -4,6 +4,7 @@
  * Keys are snake_case because HA templates and users see them.
  */
 import { z } from 'zod';
+import { AI_STATUSES } from '../ai/usage-view.js';
 import { PAIRING_STATES, POWER_STATES } from './entities-art.js';
 
 const onOff = z.enum(['on', 'off']);
@@ -72,6 +73,21 @@ export const tvStatePayloadSchema = z.object({
   description: z
     .object({ summary: z.string().max(255) })
     .loose()
+    .nullable(),
+  /**
+   * The AI service and the daemon's token budget (the AI diagnostic sensors); null without an
+   * API key. Tokens count from zero each UTC day and month; a null limit means no cap.
+   */
+  ai: z
+    .object({
+      status: z.enum(AI_STATUSES),
+      tokens_today: z.number().int(),
+      tokens_month: z.number().int(),
+      daily_limit: z.number().int().nullable(),
+      monthly_limit: z.number().int().nullable(),
+      requests_today: z.number().int(),
+      last_error: z.string().nullable(),
+    })
     .nullable(),
   /**
    * The HA artwork browser: search text (the text entity), filter and pick (selects), and how

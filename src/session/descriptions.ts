@@ -1,6 +1,9 @@
+import { type CatalogueArtwork, newestFirst } from '../ai/catalogue-order.js';
 import { ArtworkDescriber, type ArtworkDescriberOptions } from '../ai/describer.js';
 import { toDescriptionPayload, toSensorAttributes, toSensorState } from '../ai/payload.js';
 import type { ArtworkDescription } from '../ai/schema.js';
+import type { UsageBudget } from '../ai/usage-budget.js';
+import type { AiUsageView } from '../ai/usage-view.js';
 import { DocentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ThumbnailCache } from '../thumbnails/cache.js';
@@ -17,14 +20,21 @@ export interface AiSettings {
   monthlyTokenBudget?: number | undefined;
   /** Requests per minute to the AI service (default 20). */
   requestsPerMinute?: number | undefined;
+  /** Requests in flight at once (default 2). */
+  concurrency?: number | undefined;
 }
 
 export interface DescriptionsDeps {
   cache: ThumbnailCache;
   /** Publishes one artwork's description JSON (retained). */
   publish(contentId: string, payload: Record<string, unknown>): Promise<void>;
-  /** The current artwork's description changed: the state must be republished. */
-  onCurrentChanged(): void;
+  /** Empties one artwork's retained description topic. */
+  clear(contentId: string): Promise<void>;
+  /**
+   * The state JSON must be republished: the current artwork's description, the AI status or the
+   * token counts changed.
+   */
+  onStateChanged(): void;
   logger: Logger;
 }
 
@@ -40,7 +50,12 @@ export class SessionDescriptions {
 
   constructor(
     private readonly settings: AiSettings,
-    options: { dataDir: string; tvId: string },
+    options: {
+      dataDir: string;
+      tvId: string;
+      /** The daemon's token budget, shared by every TV; without it this TV keeps its own. */
+      budget?: UsageBudget | undefined;
+    },
     private readonly deps: DescriptionsDeps,
   ) {
     const describerOptions: ArtworkDescriberOptions = {
@@ -56,12 +71,22 @@ export class SessionDescriptions {
       ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
       ...(settings.instruction ? { instruction: settings.instruction } : {}),
       ...(settings.requestsPerMinute ? { requestsPerMinute: settings.requestsPerMinute } : {}),
+      ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
     };
-    this.describer = new ArtworkDescriber(describerOptions, { logger: deps.logger });
+    this.describer = new ArtworkDescriber(describerOptions, {
+      logger: deps.logger,
+      ...(options.budget ? { budget: options.budget } : {}),
+    });
   }
 
   async start(): Promise<void> {
+    this.describer.on('usage', this.onUsage);
     await this.describer.start();
+  }
+
+  /** The AI service's status and the token budget, for the state JSON. */
+  usageView(): AiUsageView {
+    return this.describer.usageView();
   }
 
   /** The `description` object of the state JSON for the current artwork, or null. */
@@ -82,7 +107,7 @@ export class SessionDescriptions {
   /** The TV shows another artwork: describe it now if its thumbnail is on disk. */
   currentChanged(contentId: string | null): void {
     this.currentId = contentId;
-    this.deps.onCurrentChanged();
+    this.deps.onStateChanged();
     if (contentId) void this.describeQuietly(contentId, 'now');
   }
 
@@ -100,12 +125,13 @@ export class SessionDescriptions {
     return { content_id: contentId, title: description.title };
   }
 
-  /** Describes every artwork without a description, in catalogue order (newest first). */
-  describeCatalogue(contentIds: readonly string[]): void {
+  /** Describes every artwork without a description, newest first (by the TV's image date). */
+  describeCatalogue(artworks: readonly CatalogueArtwork[]): void {
     if (!this.settings.describeCatalogue || this.catalogueRun || this.stopped) return;
 
+    const order = newestFirst(artworks);
     this.catalogueRun = (async () => {
-      for (const contentId of contentIds) {
+      for (const contentId of order) {
         if (this.stopped || this.describer.disabledReason) break;
         if (this.describer.cached(contentId) || !this.deps.cache.has(contentId)) continue;
         await this.describeQuietly(contentId, 'background');
@@ -115,11 +141,19 @@ export class SessionDescriptions {
     });
   }
 
+  /** The artwork left the TV: its description goes from the cache and from the broker. */
+  async forget(contentId: string): Promise<void> {
+    if (this.describer.forget(contentId)) await this.deps.clear(contentId);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.describer.off('usage', this.onUsage);
     await this.describer.stop();
     await this.catalogueRun;
   }
+
+  private readonly onUsage = (): void => this.deps.onStateChanged();
 
   private async describeQuietly(contentId: string, priority: 'now' | 'background') {
     try {
@@ -153,7 +187,7 @@ export class SessionDescriptions {
       });
       await this.deps.publish(contentId, { ...payload });
     }
-    if (contentId === this.currentId) this.deps.onCurrentChanged();
+    if (contentId === this.currentId) this.deps.onStateChanged();
 
     return result.description;
   }

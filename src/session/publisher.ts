@@ -149,6 +149,10 @@ export class TvPublisher {
     await this.send(this.topics.description(contentId), JSON.stringify(payload), true);
   }
 
+  async clearDescription(contentId: string): Promise<void> {
+    await this.send(this.topics.description(contentId), '', true);
+  }
+
   async currentImage(data: Buffer): Promise<void> {
     await this.send(this.topics.imageCurrent, data, true);
   }

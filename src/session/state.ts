@@ -1,3 +1,4 @@
+import type { AiUsageView } from '../ai/usage-view.js';
 import { intervalLabel, ORDER_IN_ORDER, ORDER_SHUFFLE } from '../mqtt/slideshow-labels.js';
 import type { TvStatePayload } from '../mqtt/state-payload.js';
 import type { Lane } from '../queue/types.js';
@@ -26,6 +27,8 @@ export interface TvStateView {
   /** AI description of the current artwork (`summary` + attributes), when there is one. */
   description: ({ summary: string } & Record<string, unknown>) | null;
   currentTitle: { title: string; artist: string } | null;
+  /** The AI service's status and the token budget; null without an API key. */
+  ai: AiUsageView | null;
   browser: BrowserView;
 }
 
@@ -93,6 +96,7 @@ export function toStatePayload(view: TvStateView, now: Date): TvStatePayload {
     catalog_size: view.catalogSize,
     last_error: view.lastError,
     description: view.description,
+    ai: view.ai ? { ...view.ai } : null,
     browser: { ...view.browser },
     updated_at: now.toISOString(),
   };

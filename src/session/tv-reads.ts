@@ -35,6 +35,8 @@ export interface TvReadsDeps {
   onCatalogueRead(): void;
   /** A thumbnail sync finished (descriptions of the catalogue may start). */
   onCatalogueDone(): void;
+  /** An artwork left the TV; its thumbnail topic is already cleared. */
+  onArtworkRemoved(contentId: string): Promise<void>;
   logger: Logger;
 }
 
@@ -120,7 +122,10 @@ export class TvReads {
         : FIRST_CONTENT_LIST_TIMEOUT_MS;
     const fresh = await this.deps.api.getContentList(undefined, { timeoutMs });
     const diff = catalog.replaceArtworks(fresh);
-    for (const contentId of diff.removed) await this.deps.thumbnails.remove(contentId);
+    for (const contentId of diff.removed) {
+      await this.deps.thumbnails.remove(contentId);
+      await this.deps.onArtworkRemoved(contentId);
+    }
     this.deps.browser.catalogueChanged();
     this.deps.onCatalogueRead();
     if (diff.added.length || diff.removed.length || diff.changed.length) {

@@ -1,3 +1,4 @@
+import type { UsageBudget } from '../ai/usage-budget.js';
 import { Catalog } from '../catalog/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import { errorCode, errorMessage } from '../errors.js';
@@ -58,6 +59,8 @@ export interface TvSessionDeps {
   mqtt: MqttBridgeClient;
   topics: Topics;
   logger: Logger;
+  /** The daemon's AI token budget, shared by every TV (bridge.ts). */
+  aiBudget?: UsageBudget | undefined;
 }
 
 /** Why everything is published again (bridge.ts). */
@@ -139,12 +142,17 @@ export class TvSession {
       logger: this.log.child({ component: 'mqtt' }),
     });
     this.descriptions = options.ai
-      ? new SessionDescriptions(options.ai, place, {
-          cache: this.cache,
-          publish: (contentId, payload) => this.publisher.description(contentId, payload),
-          onCurrentChanged: () => this.schedulePublishState(),
-          logger: this.log.child({ component: 'ai' }),
-        })
+      ? new SessionDescriptions(
+          options.ai,
+          { ...place, budget: deps.aiBudget },
+          {
+            cache: this.cache,
+            publish: (contentId, payload) => this.publisher.description(contentId, payload),
+          clear: (contentId) => this.publisher.clearDescription(contentId),
+            onStateChanged: () => this.schedulePublishState(),
+            logger: this.log.child({ component: 'ai' }),
+          },
+        )
       : null;
     const api = this.link.api;
     const thumbnailTimeoutMs = options.thumbnailTimeoutMs ?? 15_000;
@@ -205,8 +213,10 @@ export class TvSession {
         await this.saveNow();
       },
       onCatalogueRead: () => this.optionsChanged(),
-      onCatalogueDone: () =>
-        this.descriptions?.describeCatalogue(this.catalog.artworks().map((a) => a.contentId)),
+      onCatalogueDone: () => this.descriptions?.describeCatalogue(this.catalog.artworks()),
+      onArtworkRemoved: async (contentId) => {
+        await this.descriptions?.forget(contentId);
+      },
       logger: this.log,
     });
     this.commands = new SessionCommands(options.wake ?? {}, {
@@ -505,6 +515,7 @@ export class TvSession {
         lastError: this.lastError,
         description: this.descriptions?.currentState() ?? null,
         currentTitle: this.descriptions?.currentTitle() ?? null,
+        ai: this.descriptions?.usageView() ?? null,
         browser: this.browser.view(),
       },
       new Date(),

@@ -14,6 +14,7 @@ function docent(overrides: Partial<DocentResult> = {}): DocentResult {
     sockets: { opened: 1, maxOpen: 1, dropped: 0 },
     sync: { durationMs: 11_000, serviceLowerBoundMs: 10_000, thumbnails: 524 },
     process: { peakRssBytes: 100 * 1024 * 1024, cpuMs: 4_000 },
+    discoveryBytes: 20_964,
     warmStart: {
       discoveryMs: 400,
       catalogMs: 500,
@@ -83,6 +84,7 @@ describe('bench table and targets', () => {
   it('derives the ratios from the raw figures', () => {
     const figures = figuresOf(naive);
 
+    expect(figures.p50Ratio).toBe(20);
     expect(figures.p99Ratio).toBe(60);
     expect(figures.syncRatio).toBe(2);
     expect(figures).toMatchObject({ okDuringSync: 2, firedDuringSync: 2, okIdle: 1, firedIdle: 1 });
@@ -100,5 +102,13 @@ describe('bench table and targets', () => {
     expect(table.split('\n')[0]).toMatch(/metric\s+61 docent\s+61 naive/);
     expect(table).toMatch(/art sockets opened\s+failed\s+80/);
     expect(table).toContain('61 docent failed: daemon exited at x');
+  });
+
+  it('reports the largest discovery payload of a Docent run', () => {
+    const table = renderTable([
+      { artworks: 5000, docent: { ok: true, value: docent() }, naive: { ok: true, value: naive } },
+    ]);
+
+    expect(table).toMatch(/largest discovery payload \(bytes\)\s+20964\s/);
   });
 });

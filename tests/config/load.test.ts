@@ -65,7 +65,13 @@ describe('loadConfig', () => {
       data_dir: './.data',
       log_level: 'info',
       thumbnails: { max_width_px: 320, chunk_target_ms: 1500 },
-      ai: { model: 'gpt-4o-mini', language: 'en', describe_catalogue: false },
+      ai: {
+        model: 'gpt-4o-mini',
+        language: 'en',
+        describe_catalogue: false,
+        concurrency: 2,
+        requests_per_minute: 20,
+      },
     });
   });
 

@@ -22,6 +22,15 @@ const view: TvStateView = {
   lastError: null,
   description: { summary: 'Water Lilies — Claude Monet', title: 'Water Lilies' },
   currentTitle: { title: 'Water Lilies', artist: 'Claude Monet' },
+  ai: {
+    status: 'rate_limited',
+    tokens_today: 6080,
+    tokens_month: 12160,
+    daily_limit: 50_000,
+    monthly_limit: null,
+    requests_today: 2,
+    last_error: 'HTTP 429: rate limit reached',
+  },
   browser: { query: 'f00', filter: 'all', pick: 'MY_F0002', matches: 12 },
 };
 
@@ -40,8 +49,16 @@ describe('the retained state payload', () => {
       slideshow: { value: '15', state: 'on', interval: '15 minutes', order: 'Shuffle' },
       current: { content_id: 'MY_F0001', title: 'Water Lilies', artist: 'Claude Monet' },
       browser: { query: 'f00', filter: 'all', pick: 'MY_F0002', matches: 12 },
+      ai: { status: 'rate_limited', tokens_today: 6080, daily_limit: 50_000 },
       updated_at: '2026-01-02T03:04:05.000Z',
     });
+  });
+
+  test('says nothing of AI without an API key', () => {
+    const payload = toStatePayload({ ...view, ai: null, description: null }, new Date());
+
+    expect(tvStatePayloadSchema.safeParse(payload).success).toBe(true);
+    expect(payload.ai).toBeNull();
   });
 
   test('reports power off and no artwork while the TV is unreachable and unknown', () => {
