@@ -148,7 +148,7 @@ export class TvSession {
           {
             cache: this.cache,
             publish: (contentId, payload) => this.publisher.description(contentId, payload),
-          clear: (contentId) => this.publisher.clearDescription(contentId),
+            clear: (contentId) => this.publisher.clearDescription(contentId),
             onStateChanged: () => this.schedulePublishState(),
             logger: this.log.child({ component: 'ai' }),
           },
