@@ -49,7 +49,7 @@ const host = nonBlank.refine(
 );
 
 // The add-on convention (`warning`, `notice`) maps onto pino's levels.
-const logLevel = z.preprocess(
+export const logLevel = z.preprocess(
   (value) => (value === 'warning' ? 'warn' : value === 'notice' ? 'info' : value),
   z.enum(LOG_LEVELS, { error: `must be one of ${ACCEPTED_LOG_LEVELS.join(', ')}` }),
 );

@@ -8,26 +8,18 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { startFakeOpenAiServer } from '../ai/fake-server.js';
 import { Bridge } from '../bridge.js';
-import { createLogger, type LogLevel } from '../log.js';
+import { createLogger } from '../log.js';
 import { startSimulatedFrame } from '../sim/index.js';
 import { VERSION } from '../version.js';
 import { chooseDemoBroker } from './broker.js';
+import { parseDemoFlags } from './flags.js';
 
 const TV_ID = 'frame_demo';
-
-interface DemoFlags {
-  artworks: string;
-  latency: 'none' | 'fast' | 'realistic';
-  logLevel: LogLevel;
-  dataDir?: string;
-  once: boolean;
-  aiFake: boolean;
-}
 
 const FAKE_AI_KEY = 'sk-demo-not-a-real-key';
 
 async function main(): Promise<void> {
-  const flags = new Command('docent-demo')
+  const options = new Command('docent-demo')
     .description('Simulated Frame + broker + Docent bridge')
     .option('--artworks <n>', 'artworks in the simulated TV', '524')
     .option('--latency <table>', 'simulated TV speed: none | fast | realistic', 'realistic')
@@ -40,13 +32,19 @@ async function main(): Promise<void> {
       false,
     )
     .parse()
-    .opts<DemoFlags>();
+    .opts<Record<string, unknown>>();
+  const parsed = parseDemoFlags(options);
+  if (!parsed.ok) {
+    process.stderr.write(`docent-demo: invalid options:\n  ${parsed.problems.join('\n  ')}\n`);
+    process.exit(2);
+  }
+  const flags = parsed.flags;
 
   const logger = createLogger(flags.logLevel);
   const broker = await chooseDemoBroker(process.env);
   const sim = await startSimulatedFrame({
     profileName: '2024',
-    artworks: Number(flags.artworks),
+    artworks: flags.artworks,
     latency: flags.latency,
   });
   const fakeAi = flags.aiFake

@@ -53,11 +53,4 @@ const logRecordSchema = z.looseObject({
 
 export type LogRecord = z.infer<typeof logRecordSchema>;
 
-/** Polls (real time) until `check` holds; fails the test after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitUntil } from '../helpers/wait-until.js';

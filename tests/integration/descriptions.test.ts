@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../src/ai/fake-server.js';
 import { startSimulatedFrame } from '../../src/sim/index.js';
 import { retainedOn, startRecorder } from '../helpers/mqtt-recorder.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { type Harness, startHarness } from './harness.js';
 
 type Json = Record<string, unknown>;
@@ -26,13 +27,6 @@ const ai_ = (state: Json) => state.ai as AiView | null | undefined;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 const sync = (state: Json) => state.sync as { done: number; total: number; running: boolean };
 
 describe('artwork descriptions beside the TV lanes', () => {
@@ -167,7 +161,7 @@ describe("the token budget is the daemon's, shared by every TV", () => {
     });
     try {
       // Each TV describes its current artwork once its thumbnail is on disk.
-      await waitFor(() => ai.stats.requests >= 2, 30_000, 'two descriptions');
+      await waitUntil(() => ai.stats.requests >= 2, 30_000, 'two descriptions');
       const other = await h.recorder.waitFor((m) => {
         if (m.topic !== 'docent/second_frame/state') return false;
         const state = JSON.parse(m.payload.toString()) as Json;

@@ -1,4 +1,5 @@
 import { startRecorder } from '../helpers/mqtt-recorder.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { type Harness, startHarness } from './harness.js';
 
 type Json = Record<string, unknown>;
@@ -122,8 +123,12 @@ describe('Docent when the TV drops the socket', () => {
       await h.waitForState((s) => s.connection === 'ready');
       const target = h.sim.contentIds()[5] as string;
 
+      // The TV takes the select and holds it unanswered, so the drop finds it in flight.
+      h.sim.setSwitches({ appWedged: true });
       const pending = h.command({ action: 'select', content_id: target, id: 'in-flight' }, 20_000);
+      await waitUntil(() => (h.sim.counters().requests.select_image ?? 0) >= 1, 5_000);
       h.sim.dropArtConnections();
+      h.sim.setSwitches({ appWedged: false });
       const { result } = await pending;
 
       expect(['ok', 'error']).toContain(result.status);

@@ -6,6 +6,7 @@ import { createTopics } from '../../src/mqtt/topics.js';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
 import { type MqttRecorder, startRecorder } from '../helpers/mqtt-recorder.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const topics = createTopics({ baseTopic: 'docent', discoveryPrefix: 'homeassistant' });
 const AVAILABILITY = 'docent/bridge/availability';
@@ -255,11 +256,3 @@ describe('MqttBridgeClient', () => {
     expect(text()).not.toContain('pw-secret-2');
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
