@@ -5,7 +5,6 @@
  * MQTT broker from the Supervisor). The add-on with no TV configured (its fresh install) does not
  * exit: it says what to do and waits for SIGTERM, so the watchdog does not restart it in a loop.
  */
-import { Bridge } from './bridge.js';
 import { bridgeOptionsFrom } from './config/bridge-options.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { redactConfig } from './config/redact.js';
@@ -63,6 +62,9 @@ async function main(): Promise<void> {
   }
   logger.info({ version: VERSION, config: redactConfig(config) }, 'docent starting');
 
+  // Loaded only now: `--help`, `--version` and configuration errors answer without the MQTT,
+  // WebSocket and image libraries.
+  const { Bridge } = await import('./bridge.js');
   const bridge = new Bridge(bridgeOptionsFrom(config, VERSION), { logger });
   const health = new HealthReporter(
     { file: healthFilePath({ env: process.env, dataDir: config.data_dir }), version: VERSION },

@@ -31,7 +31,8 @@ export interface SessionCommandsDeps {
   scheduler: LaneScheduler;
   publisher: TvPublisher;
   browser: BrowserFlow;
-  descriptions: SessionDescriptions | null;
+  /** Null without an AI key (or before the session started). */
+  descriptions(): SessionDescriptions | null;
   link: TvLink;
   features: TvFeatures;
   /** What the TV last reported about its slideshow, and the minutes of the last one that ran. */
@@ -257,7 +258,7 @@ export class SessionCommands {
 
   /** AI work never enters the TV's lanes: it runs beside them, from thumbnails on disk. */
   private async describe(contentId: string | null): Promise<JobOutcome<unknown>> {
-    const descriptions = this.deps.descriptions;
+    const descriptions = this.deps.descriptions();
     if (!descriptions) {
       return { status: 'error', code: 'AI_DISABLED', message: 'no OpenAI API key is configured' };
     }

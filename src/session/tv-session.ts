@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { UsageBudget } from '../ai/usage-budget.js';
 import { Catalog } from '../catalog/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
@@ -14,7 +15,7 @@ import type { FrameConnectionOptions } from '../tv/connection.js';
 import { parseTvEvent, type TvEvent } from '../tv/events.js';
 import type { ArtEvent, ConnectionState, CurrentArtwork, SlideshowStatus } from '../tv/types.js';
 import { BrowserFlow } from './browser-flow.js';
-import { type AiSettings, SessionDescriptions } from './descriptions.js';
+import type { AiSettings, SessionDescriptions } from './descriptions.js';
 import { effectOf } from './event-effects.js';
 import { matteOptions } from './matte-options.js';
 import { TvPublisher } from './publisher.js';
@@ -70,6 +71,8 @@ const STATE_PUBLISH_DELAY_MS = 50;
 /** State that only matters across restarts is written at most this often. */
 const SAVE_DELAY_MS = 2000;
 const DEFAULT_POWER_PROBE_MS = 60_000;
+/** Cached thumbnails read and published at once when the broker lacks them. */
+const CACHED_PUBLISH_WINDOW = 16;
 
 /**
  * One TV: its supervised connection, its lanes, its catalogue and thumbnails, and what Home
@@ -85,7 +88,8 @@ export class TvSession {
   private readonly cache: ThumbnailCache;
   private readonly thumbnails: ThumbnailFlow;
   private readonly publisher: TvPublisher;
-  private readonly descriptions: SessionDescriptions | null;
+  /** Made in start() when AI is configured: the OpenAI client is loaded only then. */
+  private descriptions: SessionDescriptions | null = null;
   private readonly browser: BrowserFlow;
   private readonly features: TvFeatures;
   private readonly ledger: ThumbnailLedger;
@@ -141,19 +145,6 @@ export class TvSession {
       ledger: this.ledger,
       logger: this.log.child({ component: 'mqtt' }),
     });
-    this.descriptions = options.ai
-      ? new SessionDescriptions(
-          options.ai,
-          { ...place, budget: deps.aiBudget },
-          {
-            cache: this.cache,
-            publish: (contentId, payload) => this.publisher.description(contentId, payload),
-            clear: (contentId) => this.publisher.clearDescription(contentId),
-            onStateChanged: () => this.schedulePublishState(),
-            logger: this.log.child({ component: 'ai' }),
-          },
-        )
-      : null;
     const api = this.link.api;
     const thumbnailTimeoutMs = options.thumbnailTimeoutMs ?? 15_000;
     const currentContentId = () => this.catalog.current()?.contentId ?? null;
@@ -223,7 +214,7 @@ export class TvSession {
       scheduler: this.scheduler,
       publisher: this.publisher,
       browser: this.browser,
-      descriptions: this.descriptions,
+      descriptions: () => this.descriptions,
       link: this.link,
       features: this.features,
       slideshow: () => ({ status: this.slideshow, lastMinutes: this.lastSlideshowMinutes }),
@@ -245,8 +236,7 @@ export class TvSession {
     await this.ledger.load();
     await this.restoreSession();
     await this.cache.start();
-    await this.descriptions?.start();
-    this.descriptions?.currentChanged(this.catalog.current()?.contentId ?? null);
+    await this.startDescriptions();
 
     this.scheduler.on('change', () => this.schedulePublishState());
     const { connection, power } = this.link;
@@ -301,6 +291,27 @@ export class TvSession {
     if (reason === 'broker_reconnect') await this.publishCachedThumbnails();
   }
 
+  /** Artwork descriptions, when an API key is configured; the AI modules load only then. */
+  private async startDescriptions(): Promise<void> {
+    const ai = this.options.ai;
+    if (!ai) return;
+
+    const { SessionDescriptions } = await import('./descriptions.js');
+    this.descriptions = new SessionDescriptions(
+      ai,
+      { dataDir: this.options.dataDir, tvId: this.tvId, budget: this.deps.aiBudget },
+      {
+        cache: this.cache,
+        publish: (contentId, payload) => this.publisher.description(contentId, payload),
+        clear: (contentId) => this.publisher.clearDescription(contentId),
+        onStateChanged: () => this.schedulePublishState(),
+        logger: this.log.child({ component: 'ai' }),
+      },
+    );
+    await this.descriptions.start();
+    this.descriptions.currentChanged(this.catalog.current()?.contentId ?? null);
+  }
+
   /** Thumbnail sync progress, for the demo's progress line. */
   progress() {
     return this.thumbnails.progress();
@@ -328,6 +339,7 @@ export class TvSession {
       ['availability', () => this.publisher.availability(false)],
       ['save', () => this.saveNow()],
       ['ledger', () => this.publisher.saveThumbnailLedger()],
+      ['thumbnail index', () => this.cache.flush()],
     ];
     for (const [step, run] of steps) {
       try {
@@ -358,7 +370,8 @@ export class TvSession {
     const wasReady = this.connectionState === 'ready';
     this.connectionState = state;
     this.scheduler.setTvReady(state === 'ready');
-    void this.publisher.availability(state === 'ready');
+    // Retained and read by HA: sent when readiness changes, not on every reconnect attempt.
+    if ((state === 'ready') !== wasReady) void this.publisher.availability(state === 'ready');
     this.schedulePublishState();
 
     if (state === 'ready' && !wasReady) void this.reads.refresh();
@@ -438,13 +451,22 @@ export class TvSession {
     try {
       const cached = this.cache.list();
       const kept = await this.publisher.reconcileThumbnails(cached.length);
-      let sent = 0;
-      for (const contentId of cached) {
-        if (this.stopped) break;
+      const publishOne = async (contentId: string): Promise<boolean> => {
         const hash = this.cache.hashOf(contentId);
         const data = hash ? await this.cache.read(contentId) : null;
-        if (hash && data && (await this.publisher.thumbnail(contentId, data, hash))) sent += 1;
-      }
+        return hash !== null && data !== null && this.publisher.thumbnail(contentId, data, hash);
+      };
+      // A sliding window of reads and publishes in flight: one at a time, the broker's
+      // acknowledgements would pace a warm start of thousands of thumbnails; in batches, each
+      // batch's last acknowledgement waits out TCP's delayed ACK (about 40 ms a batch).
+      const outcomes = await pMap(
+        cached,
+        (contentId) => (this.stopped ? false : publishOne(contentId)),
+        {
+          concurrency: CACHED_PUBLISH_WINDOW,
+        },
+      );
+      const sent = outcomes.filter(Boolean).length;
       await this.publisher.saveThumbnailLedger();
       this.log.info({ sent, cached: cached.length, kept }, 'cached thumbnails published');
     } catch (err) {
@@ -479,7 +501,7 @@ export class TvSession {
         filter: this.browser.view().filter,
       },
       features: {
-        ai: this.descriptions !== null,
+        ai: Boolean(this.options.ai),
         brightness: offered.brightness !== null,
         color_temperature: offered.colorTemperature !== null,
         photo_filters: offered.photoFilters !== null,

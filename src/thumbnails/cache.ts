@@ -1,11 +1,36 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import writeFileAtomic from 'write-file-atomic';
 import { DocentError } from '../errors.js';
 import type { Logger } from '../log.js';
+import {
+  emptyIndex,
+  type IndexEntry,
+  readThumbnailIndex,
+  type ThumbnailIndex,
+  writeThumbnailIndex,
+} from './index-file.js';
 import { decodeSafeName, encodeSafeName } from './safe-name.js';
+
+type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
+let sharpLoading: Promise<SharpFactory> | null = null;
+
+/**
+ * sharp (libvips) is loaded on the first resize, not at start: a warm start publishes from the
+ * cache without it. Thumbnails are small and made one at a time, so libvips' operation cache and
+ * thread pool would only hold memory (tens of MB at 5,000 artworks) for no speed that matters.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  sharpLoading ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+
+  return sharpLoading;
+}
 
 export interface ThumbnailCacheOptions {
   /** Usually `<dataDir>/tvs/<tvId>/thumbnails`; created by `start()`. */
@@ -32,6 +57,10 @@ const DEFAULT_JPEG_QUALITY = 80;
 const EXTENSION = '.jpg';
 /** Temp files write-file-atomic leaves behind when the process dies mid-write. */
 const ATOMIC_TEMP_FILE = /\.jpg\.\d+$/;
+/** Files looked at in parallel while indexing. */
+const INDEX_PARALLELISM = 32;
+/** How long index changes wait before they are written (many thumbnails arrive in a burst). */
+const INDEX_SAVE_DELAY_MS = 1_000;
 
 /** First 16 hex digits of the SHA-256 of the stored JPEG: enough to tell versions apart. */
 export function thumbnailHash(data: Buffer): string {
@@ -41,7 +70,10 @@ export function thumbnailHash(data: Buffer): string {
 /**
  * Small JPEG thumbnails of one TV's artworks on disk, one `<safe content id>.jpg` per artwork
  * (content ids are encoded by `encodeSafeName`, so none can name a path outside `dir`).
- * Keeps an in-memory index (content id → hash) so `has`, `hashOf` and `missing` need no disk.
+ * Keeps an in-memory index (content id → hash) so `has`, `hashOf` and `missing` need no disk,
+ * and persists it beside the folder (`<dir>-index.json`, with each file's size and mtime) so a
+ * restart reads only the files that changed: a warm start with thousands of thumbnails
+ * publishes without reading them all first.
  */
 export class ThumbnailCache {
   private readonly dir: string;
@@ -49,9 +81,14 @@ export class ThumbnailCache {
   private readonly jpegQuality: number;
   private readonly log: Logger;
   private readonly hashes = new Map<string, string>();
+  private readonly indexPath: string;
+  private index: ThumbnailIndex = emptyIndex();
+  private indexTimer: NodeJS.Timeout | null = null;
+  private indexWrite: Promise<void> = Promise.resolve();
 
   constructor(options: ThumbnailCacheOptions, deps: ThumbnailCacheDeps) {
     this.dir = path.resolve(options.dir);
+    this.indexPath = `${this.dir}-index.json`;
     this.maxWidthPx = options.maxWidthPx ?? DEFAULT_MAX_WIDTH_PX;
     this.jpegQuality = options.jpegQuality ?? DEFAULT_JPEG_QUALITY;
     this.log = deps.logger.child({ component: 'thumbnails' });
@@ -66,25 +103,29 @@ export class ThumbnailCache {
     await mkdir(this.dir, { recursive: true });
     this.hashes.clear();
 
+    const saved = await readThumbnailIndex(this.indexPath, this.log);
+    this.index = emptyIndex();
     const names = await readdir(this.dir);
-    for (const name of names) {
-      if (ATOMIC_TEMP_FILE.test(name)) {
-        await this.removeFile(name, 'interrupted thumbnail write removed');
-        continue;
-      }
-      const contentId = name.endsWith(EXTENSION) ? decodeSafeName(name.slice(0, -4)) : null;
-      if (contentId === null) continue;
-
-      const data = await this.readStored(name);
-      if (data === null) continue;
-      if (!looksLikeJpeg(data)) {
-        await this.removeFile(name, 'damaged thumbnail removed');
-        continue;
-      }
-      this.hashes.set(contentId, thumbnailHash(data));
+    let read = 0;
+    for (let i = 0; i < names.length; i += INDEX_PARALLELISM) {
+      const batch = names.slice(i, i + INDEX_PARALLELISM);
+      const outcomes = await Promise.all(batch.map((name) => this.indexFile(name, saved)));
+      read += outcomes.filter((outcome) => outcome === 'read').length;
     }
+    if (read > 0 || Object.keys(saved.entries).length !== this.hashes.size)
+      this.scheduleIndexSave(0);
 
-    this.log.info({ thumbnails: this.hashes.size, dir: this.dir }, 'thumbnail cache indexed');
+    this.log.info({ thumbnails: this.hashes.size, read, dir: this.dir }, 'thumbnail cache indexed');
+  }
+
+  /** Writes the index now if a change is pending; call before the process ends. */
+  async flush(): Promise<void> {
+    if (this.indexTimer) {
+      clearTimeout(this.indexTimer);
+      this.indexTimer = null;
+      this.saveIndex();
+    }
+    await this.indexWrite;
   }
 
   has(contentId: string): boolean {
@@ -95,14 +136,21 @@ export class ThumbnailCache {
     return this.hashes.get(contentId) ?? null;
   }
 
-  /** The stored JPEG, or null when there is none (or it vanished from disk). */
+  /**
+   * The stored JPEG, or null when there is none (or it vanished from disk, or it was damaged
+   * behind Docent's back: then it is removed, and the next sync fetches it again).
+   */
   async read(contentId: string): Promise<Buffer | null> {
     if (!this.hashes.has(contentId)) return null;
 
-    const data = await this.readStored(this.fileNameOf(contentId));
-    if (data === null) this.hashes.delete(contentId);
+    const fileName = this.fileNameOf(contentId);
+    const data = await this.readStored(fileName);
+    if (data !== null && looksLikeJpeg(data)) return data;
 
-    return data;
+    this.forget(fileName, contentId);
+    if (data !== null) await this.removeFile(fileName, 'damaged thumbnail removed');
+
+    return null;
   }
 
   /**
@@ -117,8 +165,12 @@ export class ThumbnailCache {
     const data = await this.shrink(contentId, raw);
     const hash = thumbnailHash(data);
 
-    await writeFileAtomic(path.join(this.dir, fileName), data);
+    const filePath = path.join(this.dir, fileName);
+    await writeFileAtomic(filePath, data);
     this.hashes.set(contentId, hash);
+    const written = await stat(filePath);
+    this.index.entries[fileName] = { hash, size: written.size, mtime_ms: written.mtimeMs };
+    this.scheduleIndexSave();
     this.log.debug({ contentId, bytes: data.length, hash }, 'thumbnail stored');
 
     return { data, hash };
@@ -126,7 +178,7 @@ export class ThumbnailCache {
 
   async remove(contentId: string): Promise<void> {
     const fileName = this.fileNameOf(contentId);
-    this.hashes.delete(contentId);
+    this.forget(fileName, contentId);
     await rm(path.join(this.dir, fileName), { force: true });
   }
 
@@ -140,11 +192,74 @@ export class ThumbnailCache {
     return contentIds.filter((contentId) => !this.hashes.has(contentId));
   }
 
+  /**
+   * Indexes one directory entry: from the saved index when its size and mtime still match,
+   * else by reading it. Removes leftovers of interrupted writes and damaged files.
+   */
+  private async indexFile(
+    name: string,
+    saved: ThumbnailIndex,
+  ): Promise<'indexed' | 'read' | 'skipped'> {
+    if (ATOMIC_TEMP_FILE.test(name)) {
+      await this.removeFile(name, 'interrupted thumbnail write removed');
+      return 'skipped';
+    }
+    const contentId = name.endsWith(EXTENSION) ? decodeSafeName(name.slice(0, -4)) : null;
+    if (contentId === null) return 'skipped';
+
+    const filePath = path.join(this.dir, name);
+    const info = await stat(filePath).catch(() => null);
+    if (info === null) return 'skipped';
+    const known: IndexEntry | undefined = saved.entries[name];
+    if (known && known.size === info.size && known.mtime_ms === info.mtimeMs) {
+      this.hashes.set(contentId, known.hash);
+      this.index.entries[name] = known;
+      return 'indexed';
+    }
+
+    const data = await this.readStored(name);
+    if (data === null) return 'skipped';
+    if (!looksLikeJpeg(data)) {
+      await this.removeFile(name, 'damaged thumbnail removed');
+      return 'skipped';
+    }
+    const hash = thumbnailHash(data);
+    this.hashes.set(contentId, hash);
+    this.index.entries[name] = { hash, size: info.size, mtime_ms: info.mtimeMs };
+
+    return 'read';
+  }
+
+  private forget(fileName: string, contentId: string): void {
+    this.hashes.delete(contentId);
+    if (fileName in this.index.entries) {
+      delete this.index.entries[fileName];
+      this.scheduleIndexSave();
+    }
+  }
+
+  private scheduleIndexSave(delayMs = INDEX_SAVE_DELAY_MS): void {
+    if (this.indexTimer) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = null;
+      this.saveIndex();
+    }, delayMs);
+    this.indexTimer.unref();
+  }
+
+  private saveIndex(): void {
+    const snapshot: ThumbnailIndex = { version: 1, entries: { ...this.index.entries } };
+    this.indexWrite = this.indexWrite.then(() =>
+      writeThumbnailIndex(this.indexPath, snapshot, this.log),
+    );
+  }
+
   private async shrink(contentId: string, raw: Buffer): Promise<Buffer> {
     if (raw.length === 0) {
       throw new DocentError('THUMBNAIL_INVALID', 'thumbnail is empty');
     }
 
+    const sharp = await loadSharp();
     try {
       return await sharp(raw)
         .rotate()

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 
 export interface RecordedMessage {
@@ -93,4 +94,24 @@ export async function startRecorder(url: string, filters: string[]): Promise<Mqt
       await client.endAsync(true);
     },
   };
+}
+
+/**
+ * What a client subscribing now (Home Assistant after a restart) is sent: the retained payload of
+ * every topic matching `filters`. Complete, so a topic missing from the map holds nothing: the
+ * broker queues a subscription's retained messages before it handles the client's next packet
+ * (Mosquitto does; the aedes fallback was not checked), so once a probe published after
+ * subscribing comes back, every retained message is in.
+ */
+export async function retainedOn(url: string, filters: string[]): Promise<Map<string, Buffer>> {
+  const probe = `docent-test/retained-probe/${randomUUID()}`;
+  const late = await startRecorder(url, [...filters, probe]);
+  try {
+    await late.publish(probe, 'probe', { qos: 1 });
+    await late.waitFor((m) => m.topic === probe, 5_000);
+
+    return new Map(late.messages.filter((m) => m.retain).map((m) => [m.topic, m.payload]));
+  } finally {
+    await late.stop();
+  }
 }

@@ -3,17 +3,19 @@
  * everything before the TV answers, thumbnails the broker already holds are not sent again, and
  * a broker that lost its retained store gets them back.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
-import { startRecorder } from '../helpers/mqtt-recorder.js';
+import { retainedOn, startRecorder } from '../helpers/mqtt-recorder.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { type Harness, startHarness } from './harness.js';
 
 type Json = Record<string, unknown>;
 const ARTWORKS = 40;
 const DEVICE_TOPIC = 'homeassistant/device/docent_frame/config';
+const JPEG_START = Buffer.from([0xff, 0xd8]);
 
 describe('a warm start from the data dir', () => {
   let broker: TestBroker;
@@ -44,22 +46,41 @@ describe('a warm start from the data dir', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('publishes discovery, state, catalogue and the current image while the TV is off', async () => {
+  test('publishes discovery, state, catalogue, the current image and every thumbnail while the TV is off', async () => {
+    // An empty broker and a copy of the data dir: whatever the broker holds afterwards came from
+    // this run's disk cache, and the other tests keep the first run's thumbnail ledger.
+    const fresh = await startMosquitto();
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'docent-warm-copy-'));
+    await cp(dataDir, copy, { recursive: true });
+    const socketsBefore = sim.counters().artConnectionsOpened;
     sim.setPower('off');
-    const h = await startHarness({ broker, sim, dataDir });
+    const h = await startHarness({ broker: fresh, sim, dataDir: copy });
     try {
-      const state = h.latestState();
-      const discovery = h.recorder.on(DEVICE_TOPIC).at(-1);
-      const catalog = h.recorder.on(h.topic('catalog')).at(-1);
-      const image = h.recorder.on(h.topic('image/current')).at(-1);
+      const thumbnails = sim.contentIds().map((id) => h.topic(`thumbnail/${id}`));
+      await waitUntil(
+        () => thumbnails.every((topic) => h.recorder.on(topic).length > 0),
+        10_000,
+        'every cached thumbnail published',
+      );
+      const retained = await retainedOn(fresh.url, ['docent/#', DEVICE_TOPIC]);
+      const state = JSON.parse(retained.get(h.topic('state'))?.toString() ?? '{}') as Json;
 
-      // All of it was there when bridge.start() returned, with the TV not answering.
       expect(state).toMatchObject({ catalog_size: ARTWORKS });
-      expect(state?.connection).not.toBe('ready');
-      expect((state?.current as Json | null)?.content_id).toEqual(expect.any(String));
-      expect(discovery?.payload.length).toBeGreaterThan(1000);
-      expect(JSON.parse(catalog?.payload.toString() ?? '[]')).toHaveLength(ARTWORKS);
-      expect(image?.payload.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+      expect(state.connection).not.toBe('ready');
+      expect((state.current as Json | null)?.content_id).toEqual(expect.any(String));
+      expect(retained.get(DEVICE_TOPIC)?.length).toBeGreaterThan(1000);
+      expect(JSON.parse(retained.get(h.topic('catalog'))?.toString() ?? '[]')).toHaveLength(
+        ARTWORKS,
+      );
+      expect(retained.get(h.topic('image/current'))?.subarray(0, 2)).toEqual(JPEG_START);
+      for (const topic of thumbnails) {
+        expect({ topic, start: retained.get(topic)?.subarray(0, 2) }).toEqual({
+          topic,
+          start: JPEG_START,
+        });
+      }
+      // All of it before the TV answered anything: it never opened an art socket.
+      expect(sim.counters().artConnectionsOpened).toBe(socketsBefore);
 
       // The TV is gone, and Home Assistant is told so truthfully: off, disconnected.
       const off = await h.waitForState((s) => s.power === 'off' && s.connection !== 'ready');
@@ -67,6 +88,8 @@ describe('a warm start from the data dir', () => {
     } finally {
       await h.stop();
       sim.setPower('on');
+      await fresh.stop();
+      await rm(copy, { recursive: true, force: true });
     }
   }, 60_000);
 
@@ -153,8 +176,11 @@ describe('what the TV cannot do', () => {
 
     const second = await startHarness({ broker, dataDir, artworks: 12 });
     try {
-      const seen = payloads(second);
-      const fresh = seen.filter((c) => !('unique_id' in ((c.photo_filter ?? {}) as Json)));
+      const sent = () =>
+        payloads(second).filter((c) => !('unique_id' in ((c.photo_filter ?? {}) as Json)));
+      // Published before start() returned, but the recorder may hear them a moment later.
+      await waitUntil(() => sent().length >= 2, 5_000, 'both removal steps');
+      const fresh = sent();
 
       // The retained payload still had it; the bridge sent `{"platform": "select"}`, then the
       // payload without it, before the TV answered anything.

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Bridge } from '../../src/bridge.js';
+import { Bridge, type BridgeOptions } from '../../src/bridge.js';
 import { silentLogger } from '../../src/log.js';
 import type { AiSettings } from '../../src/session/descriptions.js';
 import { type SimOptions, type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   discoveryMode?: 'device' | 'component';
   /** Delay before answering HA's birth message; 0 by default. */
   haBirthDelayMs?: number;
+  /** Connection settings on top of the harness's fast backoff (e.g. the pairing prompt's timings). */
+  connection?: NonNullable<BridgeOptions['session']>['connection'];
 }
 
 export interface Harness {
@@ -102,7 +104,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ai: options.ai ?? null,
       session: {
         userDeadlineMs: 10_000,
-        connection: { backoff: { initialMs: 50, maxMs: 500, resetAfterMs: 2_000 } },
+        connection: {
+          backoff: { initialMs: 50, maxMs: 500, resetAfterMs: 2_000 },
+          ...options.connection,
+        },
         // Every TV's magic packet goes to loopback; only the simulator with that MAC counts it.
         wake: { address: '127.0.0.1', port: sim.wolPort },
       },

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseCommand } from '../../src/mqtt/commands.js';
-import { buildDeviceDiscovery } from '../../src/mqtt/discovery.js';
+import { buildDeviceDiscovery, type TvDescriptor } from '../../src/mqtt/discovery.js';
+import { ENTITIES } from '../../src/mqtt/entities.js';
 import { createTopics } from '../../src/mqtt/topics.js';
 import { FILTER_FAVOURITES } from '../../src/session/artwork-browser.js';
 
@@ -15,23 +16,33 @@ const FILES = ['dashboard.yaml', 'automations.yaml', 'scripts.yaml', 'README.md'
 const text = (file: string) =>
   readFileSync(new URL(`../../ha-config/${file}`, import.meta.url), 'utf8');
 
+/**
+ * A TV that can do everything: every feature an entity requires (the TV's capabilities and an
+ * AI key) and a range for every number entity, taken from the entity table so a new feature is
+ * covered without editing this file.
+ */
+const everything: TvDescriptor = {
+  tvId: 'the_frame',
+  name: 'The Frame',
+  model: null,
+  artworkOptions: [],
+  matteOptions: [],
+  photoFilterOptions: ['none', 'ink'],
+  slideshowIntervalOptions: ['off', '15 min'],
+  features: Object.fromEntries(ENTITIES.flatMap((e) => (e.requires ? [[e.requires, true]] : []))),
+  ranges: Object.fromEntries(
+    ENTITIES.flatMap((e) => (e.range ? [[e.range, { min: 0, max: 10 }]] : [])),
+  ),
+};
 const topics = createTopics({ baseTopic: 'docent', discoveryPrefix: 'homeassistant' });
 const tvTopics = topics.tv('the_frame');
-const discovery = buildDeviceDiscovery(
-  {
-    tvId: 'the_frame',
-    name: 'The Frame',
-    model: null,
-    artworkOptions: [],
-    matteOptions: [],
-    features: { ai: true },
-  },
-  { topics, version: '0.0.0-test' },
-);
-const entityIds = new Set(
-  Object.values(discovery.payload.components as Record<string, Json>).map((c) =>
-    String(c.default_entity_id),
-  ),
+const components = buildDeviceDiscovery(everything, { topics, version: '0.0.0-test' }).payload
+  .components as Record<string, Json>;
+const entityIds = new Set(Object.values(components).map((c) => String(c.default_entity_id)));
+/** `<platform>.the_frame_<key>` for every platform Docent uses, wherever it appears in a file. */
+const ENTITY_ID = new RegExp(
+  `\\b(?:${[...new Set(ENTITIES.map((e) => e.platform))].join('|')})\\.the_frame_[a-z0-9_]+`,
+  'g',
 );
 
 /** Every object in a parsed YAML tree, depth first. */
@@ -58,13 +69,21 @@ describe('ha-config examples', () => {
     expect(dashboard.views).toEqual(expect.any(Array));
   });
 
+  test('are checked against discovery with every feature on, so every entity has its id', () => {
+    expect(Object.keys(components).sort()).toEqual(ENTITIES.map((e) => e.key).sort());
+  });
+
   test.each(FILES)('%s names only entity ids Docent suggests', (file) => {
-    const named = text(file).match(
-      /\b(?:switch|select|sensor|binary_sensor|image|button|text)\.the_frame_[a-z0-9_]+/g,
-    );
+    const named = text(file).match(ENTITY_ID);
 
     expect(named?.length).toBeGreaterThan(0);
     for (const id of named ?? []) expect(entityIds).toContain(id);
+  });
+
+  test('the dashboard shows every entity Docent can offer', () => {
+    const shown = new Set(text('dashboard.yaml').match(ENTITY_ID));
+
+    expect([...entityIds].filter((id) => !shown.has(id))).toEqual([]);
   });
 
   test('publishes only to the command topic, and only commands the parser accepts', () => {

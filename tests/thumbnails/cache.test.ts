@@ -6,11 +6,12 @@ import { DocentError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { ThumbnailCache, thumbnailHash } from '../../src/thumbnails/cache.js';
 import { makeJpeg, sizeOf } from './images.js';
-import { captureLog, WARN } from './log-capture.js';
+import { captureLog, type LogRecord, WARN } from './log-capture.js';
 
 describe('ThumbnailCache', () => {
   let root: string;
   let dir: string;
+  let caches: ThumbnailCache[] = [];
 
   beforeEach(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'docent-thumbs-'));
@@ -18,11 +19,17 @@ describe('ThumbnailCache', () => {
   });
 
   afterEach(async () => {
+    await Promise.all(caches.map((cache) => cache.flush()));
+    caches = [];
     await rm(root, { recursive: true, force: true });
   });
 
-  async function startedCache(maxWidthPx?: number): Promise<ThumbnailCache> {
-    const cache = new ThumbnailCache({ dir, maxWidthPx }, { logger: silentLogger() });
+  async function startedCache(
+    maxWidthPx?: number,
+    logger = silentLogger(),
+  ): Promise<ThumbnailCache> {
+    const cache = new ThumbnailCache({ dir, maxWidthPx }, { logger });
+    caches.push(cache);
     await cache.start();
 
     return cache;
@@ -228,6 +235,73 @@ describe('ThumbnailCache', () => {
     await expect(cache.put('', await makeJpeg(64, 64))).rejects.toMatchObject({
       code: 'THUMBNAIL_ID_INVALID',
     });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  describe('its saved index', () => {
+    const indexed = (records: LogRecord[]) =>
+      records.find((r) => r.msg === 'thumbnail cache indexed') as
+        | (LogRecord & { thumbnails: number; read: number })
+        | undefined;
+
+    it('lets a restart skip reading the files that did not change', async () => {
+      const before = await startedCache();
+      const a = await before.put('MY_F0001', await makeJpeg(640, 480));
+      await before.put('MY_F0002', await makeJpeg(480, 640));
+      await before.flush();
+
+      const first = captureLog();
+      const after = await startedCache(undefined, first.logger);
+      expect(indexed(first.records)).toMatchObject({ thumbnails: 2, read: 0 });
+      expect(after.hashOf('MY_F0001')).toBe(a.hash);
+
+      // Replaced behind the cache's back (another size): read again, with its new hash.
+      const replaced = await sharp(await makeJpeg(100, 100))
+        .jpeg()
+        .toBuffer();
+      await writeFile(path.join(dir, 'MY_F0001.jpg'), replaced);
+      const second = captureLog();
+      const again = await startedCache(undefined, second.logger);
+
+      expect(indexed(second.records)).toMatchObject({ thumbnails: 2, read: 1 });
+      expect(again.hashOf('MY_F0001')).toBe(thumbnailHash(replaced));
+    });
+
+    it('reads every file when the index is damaged, and still knows them all', async () => {
+      const before = await startedCache();
+      const a = await before.put('MY_F0001', await makeJpeg(64, 64));
+      await before.flush();
+      await writeFile(`${dir}-index.json`, '{"version":1,"entries":{"MY_F0001.jpg":{"hash":');
+
+      const { logger, records } = captureLog();
+      const after = await startedCache(undefined, logger);
+
+      expect(after.hashOf('MY_F0001')).toBe(a.hash);
+      expect(indexed(records)).toMatchObject({ read: 1 });
+      expect(records.some((r) => r.level === WARN && r.msg.startsWith('thumbnail index'))).toBe(
+        true,
+      );
+    });
+
+    it('forgets a thumbnail removed while the index was not yet written', async () => {
+      const before = await startedCache();
+      await before.put('MY_F0001', await makeJpeg(64, 64));
+      await before.flush();
+      await rm(path.join(dir, 'MY_F0001.jpg'));
+
+      const after = await startedCache();
+
+      expect(after.list()).toEqual([]);
+    });
+  });
+
+  it('removes a thumbnail damaged behind its back when it is read, so a sync fetches it again', async () => {
+    const cache = await startedCache();
+    const good = await cache.put('MY_F0001', await makeJpeg(64, 64));
+    await writeFile(path.join(dir, 'MY_F0001.jpg'), good.data.subarray(0, 40));
+
+    expect(await cache.read('MY_F0001')).toBeNull();
+    expect(cache.missing(['MY_F0001'])).toEqual(['MY_F0001']);
     expect(await readdir(dir)).toEqual([]);
   });
 });

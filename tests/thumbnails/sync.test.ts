@@ -87,17 +87,20 @@ const ids = (count: number, from = 1) =>
   Array.from({ length: count }, (_, i) => `MY_F${String(from + i).padStart(4, '0')}`);
 
 describe('ThumbnailSync', () => {
+  let root: string;
   let dir: string;
   let cache: ThumbnailCache;
 
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'docent-sync-'));
+    root = await mkdtemp(path.join(os.tmpdir(), 'docent-sync-'));
+    dir = path.join(root, 'thumbnails');
     cache = new ThumbnailCache({ dir }, { logger: silentLogger() });
     await cache.start();
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await cache.flush();
+    await rm(root, { recursive: true, force: true });
   });
 
   function makeSync(tv: ReturnType<typeof fakeTv>, sizing: ChunkSizing, extra = {}) {
