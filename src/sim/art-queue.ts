@@ -160,9 +160,11 @@ export class ArtQueue {
       return;
     }
     if (job.parsed.kind === 'malformed') {
-      // No request id can be read from unparsable data, so none is echoed.
+      // No request id can be read from unparsable data, so none is echoed; the requester is
+      // known from its socket, so old firmware still names it, as in its other errors (§3.3).
       this.deps.reply(job.client, {
         event: 'error',
+        ...this.targetOf(job.client),
         error_code: ERROR_REQUEST_PARSE_FAIL,
         request_data: job.parsed.dataText,
       });
@@ -171,9 +173,7 @@ export class ArtQueue {
 
     const { request, dataText } = job.parsed;
     const profile = this.deps.ctx.profile;
-    // Old firmware names the requester in `target_client_id` (§3.2, TAV-PR108).
-    const target = profile.targetClientId ? { target_client_id: job.client.id } : {};
-    const echo = { ...echoFields(request, profile), ...target };
+    const echo = { ...echoFields(request, profile), ...this.targetOf(job.client) };
     const replyLater = (fields: Inner | undefined, broadcasts: Inner[]): void => {
       for (const inner of broadcasts) this.deps.broadcast(inner);
       if (fields) this.deps.reply(job.client, { event: request.request, ...echo, ...fields });
@@ -187,6 +187,11 @@ export class ArtQueue {
       outcome = { kind: 'error', code: ERROR_SYSTEM_FAIL };
     }
     this.deliver(job.client, outcome, request.request, echo, dataText);
+  }
+
+  /** Old firmware names the requester in `target_client_id` (§3.2, TAV-PR108). */
+  private targetOf(client: ChannelClient): Inner {
+    return this.deps.ctx.profile.targetClientId ? { target_client_id: client.id } : {};
   }
 
   private deliver(

@@ -4,6 +4,7 @@ import type { SimProfile } from './profile.js';
 import {
   type ArtRequestContext,
   ERROR_NOT_SUPPORTED_API,
+  ERROR_TEMPORARILY_UNAVAILABLE,
   type Handler,
   type RequestCall,
   type RequestOutcome,
@@ -65,6 +66,14 @@ export async function handleArtRequest(
   ctx: ArtRequestContext,
 ): Promise<RequestOutcome> {
   const name = call.request.request;
+  const unavailable = ctx.switches.temporarilyUnavailable.indexOf(name);
+  if (unavailable >= 0) {
+    // A new array: the default list is shared by every simulator (switches are copied shallowly).
+    ctx.switches.temporarilyUnavailable = ctx.switches.temporarilyUnavailable.filter(
+      (_, i) => i !== unavailable,
+    );
+    return { kind: 'error', code: ERROR_TEMPORARILY_UNAVAILABLE };
+  }
   if (ctx.model.power === 'standby' && WRITE_REQUESTS.has(name)) return silent;
   if (ctx.profile.silentRequests.includes(name)) return silent;
   const handler = HANDLERS[name];

@@ -80,7 +80,12 @@ export function addSimOptions(program: Command): Command {
     .option('--art-never-serves', 'switch: art clients get connect and nothing else')
     .option('--art-app-absent', 'switch: no art app: no host, nothing answers')
     .option('--zombie-after-wake', 'switch: plain art port a zombie after standby→wake')
-    .option('--no-zombie-after-wake', 'switch: plain art port stays healthy after a wake');
+    .option('--no-zombie-after-wake', 'switch: plain art port stays healthy after a wake')
+    .option(
+      '--temporarily-unavailable <requests>',
+      'switch: comma-separated requests answered once each with -10',
+      (list: string) => list.split(',').filter((name) => name !== ''),
+    );
 
   return addProfileOptions(program);
 }
@@ -120,6 +125,7 @@ export interface CliOptions extends ProfileFlags {
   artNeverServes?: boolean;
   artAppAbsent?: boolean;
   zombieAfterWake?: boolean;
+  temporarilyUnavailable?: string[];
 }
 
 /** Maps parsed flags onto `startSimulatedFrame` options (undefined flags keep the profile's). */
@@ -159,6 +165,7 @@ export function simOptionsFrom(opts: CliOptions): SimOptions {
       artNeverServes: opts.artNeverServes,
       artAppAbsent: opts.artAppAbsent,
       zombieAfterWake: opts.zombieAfterWake,
+      temporarilyUnavailable: opts.temporarilyUnavailable,
     }),
   };
 }

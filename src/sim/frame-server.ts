@@ -139,7 +139,10 @@ export class Frame implements SimulatedFrame {
       profile,
       switches: this.switchesValue,
       newClientId: () => tvClientId(),
-      onKey: (cmd, key) => this.power.onKey(cmd, key),
+      onKey: (cmd, key) => {
+        this.countKey(cmd, key);
+        this.power.onKey(cmd, key);
+      },
       onBytesSent: (bytes) => {
         this.countersValue.bytesSent += bytes;
       },
@@ -231,7 +234,11 @@ export class Frame implements SimulatedFrame {
   counters(): SimCounters {
     const c = this.countersValue;
 
-    return { ...c, requests: { ...c.requests } };
+    const remoteKeys = Object.fromEntries(
+      Object.entries(c.remoteKeys).map(([key, counts]) => [key, { ...counts }]),
+    );
+
+    return { ...c, requests: { ...c.requests }, remoteKeys };
   }
 
   resetCounters(): void {
@@ -356,6 +363,15 @@ export class Frame implements SimulatedFrame {
     if (this.secureServer) await closeServer(this.secureServer);
     this.lifecycle = 'stopped';
     this.log.info('simulated frame stopped');
+  }
+
+  private countKey(cmd: 'Click' | 'Press' | 'Release', key: string): void {
+    const keys = this.countersValue.remoteKeys;
+    const counts = keys[key] ?? { click: 0, press: 0, release: 0 };
+    if (cmd === 'Click') counts.click += 1;
+    else if (cmd === 'Press') counts.press += 1;
+    else counts.release += 1;
+    keys[key] = counts;
   }
 
   private cutEverything(): void {

@@ -14,6 +14,7 @@ export {
 } from './profile.js';
 export type {
   CatalogueSource,
+  RemoteKeyCounts,
   SimCounters,
   SimOptions,
   SimState,

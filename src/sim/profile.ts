@@ -160,7 +160,7 @@ export const PROFILE_2022_4X: SimProfile = {
   d2dAcceptTimeoutMs: 10_000,
   deviceInfo: DEVICE_INFO,
   serviceMsOverrides: {},
-  // §3.2: the 2022 captures answered a pipelined flood out of order and left many unanswered.
+  // §3.2: the 2022 captures answered a pipelined flood out of order (and, §8 item 9, all of it).
   defaultSwitches: { floodReplyOrder: 'trace' },
 };
 

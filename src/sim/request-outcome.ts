@@ -11,6 +11,7 @@ export const ERROR_REQUEST_PARSE_FAIL = '-6';
 export const ERROR_INVALID_PARAMETER = '-7';
 export const ERROR_SSO_REQUIRED = '-8';
 export const ERROR_NOT_SUPPORTED_API = '-9';
+export const ERROR_TEMPORARILY_UNAVAILABLE = '-10';
 export const ERROR_PREVIEW_NOT_STARTED = '-13';
 
 export interface ConnInfo {

@@ -61,6 +61,15 @@ export interface SimCounters {
   serviceMs: number;
   /** Pipelined requests dropped unanswered past the flood backlog (switch `floodReplyOrder`). */
   requestsDropped: number;
+  /** Keys received on the remote channel, by key name (`KEY_POWER`) and command (§6.3). */
+  remoteKeys: Record<string, RemoteKeyCounts>;
+}
+
+/** `Click`, `Press` and `Release` commands received for one key. */
+export interface RemoteKeyCounts {
+  click: number;
+  press: number;
+  release: number;
 }
 
 export interface SimState {
@@ -143,5 +152,6 @@ export function emptyCounters(): SimCounters {
     wolPackets: 0,
     serviceMs: 0,
     requestsDropped: 0,
+    remoteKeys: {},
   };
 }

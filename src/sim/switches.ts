@@ -45,12 +45,15 @@ export interface SimSwitches {
    * §3.2, traces `frame-2022-session*.jsonl`: how the art app orders the replies to requests one
    * client pipelines. `fifo`: arrival order. `trace`: while more than one request from the same
    * client waits, the newest is served first (the reversed runs of the 2022 captures, with
-   * newcomers jumping ahead: the interleaved runs), and arrivals beyond `floodBacklogMax`
-   * waiting ones are dropped unanswered (58 of 116 were never answered in one capture).
+   * newcomers jumping ahead: the interleaved runs). Nothing is dropped unless `floodBacklogMax`
+   * is set (§8 item 9: the captures that looked lossy ended while replies were still arriving).
    * A client that waits for each answer never has two waiting, so it sees no difference.
    */
   floodReplyOrder: 'fifo' | 'trace';
-  /** `trace` only: requests one client may have waiting before new ones are dropped; 0 = no cap. */
+  /**
+   * `trace` only: requests one client may have waiting before new ones are dropped unanswered;
+   * 0 (the default) = no cap. For testing a client's timeouts against a lossy flood.
+   */
   floodBacklogMax: number;
   /** §2.3, NW#18: new art clients get `connect` and nothing else; requests go unanswered. */
   artNeverServes: boolean;
@@ -58,6 +61,12 @@ export interface SimSwitches {
   artAppAbsent: boolean;
   /** §2.3, FAB#263: after standby→wake the plain (8001) art port becomes a zombie until off/on. */
   zombieAfterWake: boolean;
+  /**
+   * §3.3: requests to answer with -10 TEMPORARILY_UNAVAILABLE, by name, each entry once (a name
+   * listed twice is refused twice); an entry is removed as it is used. No source shows when a
+   * set says so; this lets a client's retry of the code be tested.
+   */
+  temporarilyUnavailable: string[];
 }
 
 export const DEFAULT_SWITCHES: SimSwitches = {
@@ -78,10 +87,11 @@ export const DEFAULT_SWITCHES: SimSwitches = {
   churnWindowMs: 10_000,
   churnRefuseMs: 30_000,
   floodReplyOrder: 'fifo',
-  floodBacklogMax: 32,
+  floodBacklogMax: 0,
   artNeverServes: false,
   artAppAbsent: false,
   zombieAfterWake: false,
+  temporarilyUnavailable: [],
 };
 
 const ms = z.number().int().min(0).max(86_400_000);
@@ -111,6 +121,7 @@ export const switchesPatchSchema = z.strictObject({
   artNeverServes: z.boolean().optional(),
   artAppAbsent: z.boolean().optional(),
   zombieAfterWake: z.boolean().optional(),
+  temporarilyUnavailable: z.array(z.string().min(1)).optional(),
 });
 
 export type SwitchesPatch = z.infer<typeof switchesPatchSchema>;

@@ -48,6 +48,8 @@ const textEchoSchema = z.looseObject({ value: textLike.optional() });
 const onOffEchoSchema = z.looseObject({ value: onOffText.optional() });
 const resetReplySchema = z.looseObject({ brightness_value: numberLike });
 const pictureModeReplySchema = z.looseObject({ art_picture_mode: numberLike });
+/** §3.5: the setter echoes the mode as `value`; a set that leaves it out is taken at its word. */
+const pictureModeEchoSchema = z.looseObject({ value: numberLike.optional() });
 const validValuesSchema = z.array(z.union([z.string(), z.number()]).transform(String));
 
 /**
@@ -167,7 +169,10 @@ export class ArtSettingsApi {
       throw invalidValue('art picture mode', String(mode), 'a whole number ≥ 0');
     }
 
-    await this.requester.call('set_art_picture_mode', { art_picture_mode: mode });
+    const request = 'set_art_picture_mode';
+    const reply = await this.requester.call(request, { art_picture_mode: mode });
+    const echoed = parseReply(request, pictureModeEchoSchema, reply).value;
+    checkEcho(request, 'value', String(mode), echoed === undefined ? undefined : String(echoed));
   }
 
   private async known(): Promise<ArtModeSettings> {

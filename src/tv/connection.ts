@@ -5,6 +5,7 @@ import { DocentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { ArtTokenPolicy } from './art-token-policy.js';
+import type { TvCapabilities } from './capabilities.js';
 import {
   type ConnectionSettings,
   type FrameConnectionDeps,
@@ -76,6 +77,7 @@ export class FrameConnection {
   /** Why the current socket is being closed by Docent (`wedged`, `stale`…). */
   private closeReason: string | null = null;
   private readonly tokenPolicy: ArtTokenPolicy;
+  private readonly capabilities: TvCapabilities | null;
   private answeredThisSession = false;
   private readonly frameTargets: FrameTargets;
   /**
@@ -88,6 +90,7 @@ export class FrameConnection {
     this.settings = resolveSettings(options);
     this.log = deps.logger.child({ component: 'tv', tv: options.tvId });
     this.clock = deps.clock ?? systemClock;
+    this.capabilities = deps.capabilities ?? null;
     this.reconnect = new ReconnectTracker(this.settings.backoff, this.clock, this.log);
     this.tokenPolicy = new ArtTokenPolicy(this.settings.sendToken, {
       capabilities: deps.capabilities,
@@ -422,7 +425,7 @@ export class FrameConnection {
       return;
     }
 
-    const power = await powerForWait(this.settings, outcome);
+    const power = await powerForWait(this.settings, outcome, this.capabilities);
     this.setState(nextWaitState(outcome, power));
     const delayMs =
       this.counters.hardFailures >= settings.hardFailuresBeforeHarder

@@ -23,12 +23,35 @@ export type TvEvent =
   | { kind: 'slideshow'; value: string; categoryId: string | null; type: string | null }
   | { kind: 'standby' }
   | { kind: 'wakeup' }
-  | { kind: 'catalog_changed'; contentId: string | null }
+  | {
+      kind: 'catalog_changed';
+      /** The artwork concerned, when the TV names one. */
+      contentId: string | null;
+      /** Set by `parseTvEvent` on every event it reads; hand-built events may leave it out. */
+      change?: CatalogChange;
+    }
   | { kind: 'favourite'; contentId: string; on: boolean }
   | { kind: 'setting'; name: 'brightness' | 'color_temperature'; value: number }
   | { kind: 'rotation'; rotation: 'landscape' | 'portrait' }
   /** `contentIds` newest first as listed; null when the TV sent no list Docent can read. */
   | { kind: 'recently_set'; contentIds: string[] | null };
+
+/**
+ * What changed the catalogue (§5): an upload stored (`image_added`), a delete (`image_deleted`),
+ * a multi-image upload (`image_list_added` for the list, `image_of_list_added` per image), or
+ * the user's own photos reset (`notify.reset_my_photo`). Each means: read the catalogue again.
+ */
+export type CatalogChange = 'added' | 'deleted' | 'list_added' | 'reset';
+
+/**
+ * Broadcasts that change nothing Docent shows today (§5), kept apart from `TvEvent` so that
+ * code switching over every `TvEvent` kind goes on compiling until it decides what to do:
+ * - `preview`: `preview_started` / `preview_stopped` (5.x, DEC);
+ * - `server_sync`: `notify.sync_server` with `status` `start` / `finish` (DEC).
+ */
+export type TvNotice =
+  | { kind: 'preview'; active: boolean }
+  | { kind: 'server_sync'; phase: 'start' | 'finish' };
 
 const text = z.union([z.string(), z.number()]).transform(String);
 const optionalText = text.nullish().transform((v) => v ?? null);
@@ -56,6 +79,12 @@ const recentsList = z.array(
   z.union([z.string().min(1), z.looseObject({ content_id: z.string().min(1) })]),
 );
 const recents = z.object({ recently_set_list: z.unknown().optional() });
+const syncStatus = z.object({
+  status: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['start', 'finish'])),
+});
 
 /** Parses one art event; null for events Docent does not act on or that do not fit their schema. */
 export function parseTvEvent(event: ArtEvent): TvEvent | null {
@@ -122,11 +151,14 @@ export function parseTvEvent(event: ArtEvent): TvEvent | null {
     case 'wakeup':
       return { kind: 'wakeup' };
     case 'image_added':
-    case 'image_deleted': {
-      const parsed = contentRef.safeParse(fields);
-
-      return { kind: 'catalog_changed', contentId: parsed.success ? parsed.data.content_id : null };
-    }
+    case 'image_of_list_added':
+      return catalogChanged(fields, 'added');
+    case 'image_deleted':
+      return catalogChanged(fields, 'deleted');
+    case 'image_list_added':
+      return catalogChanged(fields, 'list_added');
+    case 'notify.reset_my_photo':
+      return catalogChanged(fields, 'reset');
     case 'favorite_changed': {
       const parsed = favourite.safeParse(fields);
       if (!parsed.success) return null;
@@ -158,6 +190,29 @@ export function parseTvEvent(event: ArtEvent): TvEvent | null {
     default:
       return null;
   }
+}
+
+/** Parses one of the broadcasts in `TvNotice`; null for any other event or one that does not fit. */
+export function parseTvNotice(event: ArtEvent): TvNotice | null {
+  switch (event.event) {
+    case 'preview_started':
+    case 'preview_stopped':
+      return { kind: 'preview', active: event.event === 'preview_started' };
+    case 'notify.sync_server': {
+      const parsed = syncStatus.safeParse(event.fields);
+
+      return parsed.success ? { kind: 'server_sync', phase: parsed.data.status } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Whatever else the fields say, the catalogue changed: the event is never dropped for its shape. */
+function catalogChanged(fields: Record<string, unknown>, change: CatalogChange): TvEvent {
+  const contentId = contentRef.safeParse(fields).data?.content_id ?? null;
+
+  return { kind: 'catalog_changed', contentId, change };
 }
 
 /** The recents list travels as a JSON string or an array (§5, like other lists, §3.5). */

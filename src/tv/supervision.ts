@@ -1,3 +1,4 @@
+import type { TvCapabilities } from './capabilities.js';
 import { getDeviceInfo } from './rest.js';
 import type { ConnectionState } from './types.js';
 
@@ -88,6 +89,8 @@ export class SupervisionCounters {
 /**
  * What REST says about power, asked only when the socket itself failed or dropped (§1.2,
  * §6.1): a handshake that failed on an open socket already shows the TV's network side is up.
+ * The model code read is noted in `capabilities`: 5.x sets say `standby` on REST while showing
+ * art (§6.1, XW#185), so there `standby` tells nothing and counts as `on`.
  */
 export async function powerForWait(
   settings: {
@@ -98,6 +101,7 @@ export async function powerForWait(
     connectTimeoutMs: number;
   },
   outcome: AttemptOutcome,
+  capabilities: TvCapabilities | null = null,
 ): Promise<'on' | 'standby' | 'unreachable'> {
   if (!settings.restCheck || (outcome.kind !== 'unreachable' && outcome.kind !== 'closed')) {
     return 'on';
@@ -109,6 +113,10 @@ export async function powerForWait(
       secure: settings.secure,
       timeoutMs: Math.min(2000, settings.connectTimeoutMs),
     });
+    capabilities?.setDeviceFacts({ model: info.model, mac: info.wifiMac });
+    if (info.powerState === 'standby' && capabilities?.generation === '5.x') {
+      return 'on';
+    }
 
     return info.powerState ?? 'on';
   } catch {

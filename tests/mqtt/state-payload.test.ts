@@ -26,6 +26,15 @@ const example = {
   catalog_size: 524,
   last_error: null,
   description: null,
+  ai: {
+    status: 'ok',
+    tokens_today: 3040,
+    tokens_month: 9120,
+    daily_limit: 100_000,
+    monthly_limit: null,
+    requests_today: 1,
+    last_error: null,
+  },
   browser: { query: '', filter: 'all', pick: null, matches: 524 },
   updated_at: '2026-01-02T03:04:05.000Z',
 };

@@ -104,6 +104,8 @@ describe('replies to pipelined requests (switch floodReplyOrder)', () => {
     // then the second client's request, which arrived after them.
     expect(replyOrder(first, a)).toEqual([1, 3, 2]);
     expect(second.frames.filter((f) => innerRequestId(f) === b)).toHaveLength(1);
+    // §8 item 10: the first client's replies all left before `b`'s, and none reached `second`.
+    expect(replyOrder(second, a)).toEqual([]);
   });
 });
 

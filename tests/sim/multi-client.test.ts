@@ -1,5 +1,5 @@
 import { PROFILE_NAMES, PROFILES } from '../../src/sim/index.js';
-import { innerRequestId } from './raw-client.js';
+import { innerEvent, innerRequestId } from './raw-client.js';
 import { noFrameFor, SimFixture } from './sim-fixture.js';
 
 /** §7 Q1 (FAB#27): several art clients get each other's replies, then handshakes stop. */
@@ -51,5 +51,23 @@ describe('several art clients, other policies', () => {
     await Promise.all([first.waitClosed(), second.waitClosed()]);
     const alone = await fx.art();
     expect(await alone.reply(alone.request('get_artmode_status'))).toMatchObject({ value: 'on' });
+  });
+
+  it('allow: a reply reaches only its requester, a broadcast reaches both (§3.2)', async () => {
+    await fx.start({ profile: { multiClientPolicy: 'allow' } });
+    const requester = await fx.art();
+    const other = await fx.art();
+    const id = requester.request('get_artmode_status');
+    expect(await requester.reply(id)).toMatchObject({ value: 'on' });
+
+    // The broadcast leaves after the reply on the same sockets, so once `other` has it, a
+    // misrouted reply would have arrived there first.
+    fx.frame.setArtMode(false);
+    await Promise.all([
+      requester.broadcast('art_mode_changed'),
+      other.broadcast('art_mode_changed'),
+    ]);
+    expect(other.frames.some((f) => innerRequestId(f) === id)).toBe(false);
+    expect(other.frames.filter((f) => innerEvent(f) !== undefined)).toHaveLength(1);
   });
 });

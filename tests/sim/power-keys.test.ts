@@ -158,22 +158,6 @@ describe('power states, REST and sockets across standby (§6.1, §6.5)', () => {
     expect(await restPower(fx.frame.plainPort)).toBe('on');
   });
 
-  it('keeps the art socket across standby on 2024 and drops it on 2021', async () => {
-    await fx.start({ profileName: '2024' });
-    const kept = await fx.art(false);
-    fx.frame.setPower('standby');
-    await kept.broadcast('go_to_standby');
-    fx.frame.setPower('on');
-    expect(await kept.broadcast('wakeup')).toEqual({ event: 'wakeup' });
-    await fx.stop();
-
-    await fx.start({ profileName: '2021' });
-    const dropped = await fx.art();
-    fx.frame.setPower('standby');
-    await dropped.waitClosed();
-    expect(fx.frame.counters().artConnectionsDropped).toBe(1);
-  });
-
   it('closes the remote channel with 1006 some time after standby', async () => {
     await fx.start({ profile: { remoteStandbyCloseMs: 80 } });
     const remote = await fx.open(fx.remoteUrl());

@@ -48,17 +48,6 @@ describe('simulated frame art requests (4.x)', () => {
     expect(frame.counters().requests.get_api_version).toBe(1);
   });
 
-  it('answers malformed data with error -6 and the original text', async () => {
-    client.sendData("{'request': 'get_artmode_status'}");
-    const error = await client.broadcast('error');
-
-    expect(error).toEqual({
-      event: 'error',
-      error_code: '-6',
-      request_data: "{'request': 'get_artmode_status'}",
-    });
-  });
-
   it('refuses a boolean set_artmode_status value with -7', async () => {
     const id = client.request('set_artmode_status', { value: false });
     const reply = await client.reply(id);

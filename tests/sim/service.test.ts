@@ -83,6 +83,7 @@ describe('simulated frame request service', () => {
       wolPackets: 0,
       serviceMs: 0,
       requestsDropped: 0,
+      remoteKeys: {},
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Start/stop bookkeeping shared by the conformance suites: every frame and client is closed. */
 import { type SimOptions, type SimulatedFrame, startSimulatedFrame } from '../../src/sim/index.js';
-import { channelUrl, type Json, RawClient, sleep } from './raw-client.js';
+import { asObject, channelUrl, type Json, RawClient, sleep } from './raw-client.js';
 
 export const ART = 'com.samsung.art-app';
 export const REMOTE = 'samsung.remote.control';
@@ -57,6 +57,11 @@ export class SimFixture {
     return client;
   }
 
+  /** An art client past this model's handshake: waits for `ready` only if it is sent (§2.3). */
+  joinArt(): Promise<RawClient> {
+    return this.art(this.frame.profile.artHandshake === 'connect-ready');
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.clients.splice(0).map((client) => client.close()));
     await Promise.all(this.frames.splice(0).map((frame) => frame.stop()));
@@ -83,4 +88,11 @@ export async function noFrameFor(client: RawClient, ms: number): Promise<number>
   await sleep(ms);
 
   return client.frames.length - before;
+}
+
+/** The id the TV gave this client in `ms.channel.connect` (§2.2). */
+export function clientIdOf(client: RawClient): string {
+  const connect = client.frames.find((f) => f.message.event === 'ms.channel.connect');
+
+  return String(asObject(connect?.message.data).id);
 }

@@ -3,6 +3,8 @@
  * naming the request, with the code as sent and `transient` only where it may clear (-1, -10).
  */
 import { randomUUID } from 'node:crypto';
+import { silentLogger } from '../../src/log.js';
+import { LaneScheduler } from '../../src/queue/index.js';
 import type { ProfileName } from '../../src/sim/profile.js';
 import { TvRequestError } from '../../src/tv/errors.js';
 import { PROFILE_NAMES, type SimApi, startSimApi } from './sim-api-fixture.js';
@@ -124,6 +126,44 @@ describe.each(PROFILE_NAMES)('error codes on the %s profile', (profile) => {
       tvErrorCode: c.code,
       transient: c.code === '-1',
     });
+  });
+
+  it('has a request answered with -10 (TEMPORARILY_UNAVAILABLE) retried until the TV serves it', async () => {
+    await expect(t.api.detect()).resolves.not.toBeNull();
+    const request = t.capabilities.isOffered('get_slideshow_status')
+      ? 'get_slideshow_status'
+      : 'get_auto_rotation_status';
+    // Twice in a row: two -1s would latch the request unsupported (§7 Q2) and stop the retry.
+    t.sim.setSwitches({ temporarilyUnavailable: [request, request] });
+    const scheduler = new LaneScheduler({
+      logger: silentLogger(),
+      tvReady: true,
+      retryDelayMs: () => 10,
+    });
+    const failures: unknown[] = [];
+
+    const outcome = await scheduler.enqueue({
+      lane: 'sync',
+      name: 'slideshow',
+      maxAttempts: 3,
+      run: () =>
+        t.api.getSlideshowStatus().catch((err: unknown) => {
+          failures.push(err);
+          throw err;
+        }),
+    });
+    await scheduler.stop();
+
+    expect(outcome).toMatchObject({ status: 'ok', value: { value: expect.any(String) } });
+    const minus10 = expect.objectContaining({
+      code: 'TV_ERROR',
+      request,
+      tvErrorCode: '-10',
+      transient: true,
+    });
+    expect(failures).toEqual([minus10, minus10]);
+    expect(t.sim.switches().temporarilyUnavailable).toEqual([]);
+    expect(t.capabilities.feature('slideshow')).toBe('supported');
   });
 
   it('answers request data that is not JSON with -6, matched by the request_data it echoes', async () => {

@@ -1,5 +1,5 @@
 import type { ProfileName } from '../../src/sim/profile.js';
-import { parseTvEvent, type TvEvent } from '../../src/tv/events.js';
+import { parseTvEvent, parseTvNotice, type TvEvent, type TvNotice } from '../../src/tv/events.js';
 import type { ArtEvent } from '../../src/tv/types.js';
 import { type SimApi, startSimApi } from './sim-api-fixture.js';
 
@@ -43,10 +43,36 @@ describe('parseTvEvent', () => {
     ],
     ['standby', ev('go_to_standby'), { kind: 'standby' }],
     ['wakeup', ev('wakeup'), { kind: 'wakeup' }],
+    // Every catalogue change means "read it again" (§5), whatever its fields say.
     [
       'upload',
       ev('image_added', { content_id: 'MY_F0009' }),
-      { kind: 'catalog_changed', contentId: 'MY_F0009' },
+      { kind: 'catalog_changed', contentId: 'MY_F0009', change: 'added' },
+    ],
+    [
+      'delete',
+      ev('image_deleted', { content_id: 'MY_F0009' }),
+      { kind: 'catalog_changed', contentId: 'MY_F0009', change: 'deleted' },
+    ],
+    [
+      'multi-upload list',
+      ev('image_list_added', { content_list: JSON.stringify([{ content_id: 'MY_F0010' }]) }),
+      { kind: 'catalog_changed', contentId: null, change: 'list_added' },
+    ],
+    [
+      'one image of a multi-upload',
+      ev('image_of_list_added', { file_name: 'lake.jpg', content_id: 'MY_F0011' }),
+      { kind: 'catalog_changed', contentId: 'MY_F0011', change: 'added' },
+    ],
+    [
+      'one image of a multi-upload, id unreadable',
+      ev('image_of_list_added', { content_id: { id: 11 } }),
+      { kind: 'catalog_changed', contentId: null, change: 'added' },
+    ],
+    [
+      'My Photos reset',
+      ev('notify.reset_my_photo'),
+      { kind: 'catalog_changed', contentId: null, change: 'reset' },
     ],
     // New kinds (§5).
     [
@@ -99,9 +125,32 @@ describe('parseTvEvent', () => {
       ev('recently_set_updated', { recently_set_list: '{not json' }),
       { kind: 'recently_set', contentIds: null },
     ],
-    ['something else', ev('preview_started'), null],
+    ['a notice, not an event', ev('preview_started'), null],
+    ['something else', ev('buy_checkout_finished'), null],
   ])('reads %s', (_name, event, expected) => {
     expect(parseTvEvent(event)).toEqual(expected);
+  });
+});
+
+describe('parseTvNotice', () => {
+  it.each<[string, ArtEvent, TvNotice | null]>([
+    ['preview started', ev('preview_started'), { kind: 'preview', active: true }],
+    ['preview stopped', ev('preview_stopped'), { kind: 'preview', active: false }],
+    [
+      'server sync starting',
+      ev('notify.sync_server', { status: 'start' }),
+      { kind: 'server_sync', phase: 'start' },
+    ],
+    [
+      'server sync finished, upper case',
+      ev('notify.sync_server', { status: 'FINISH' }),
+      { kind: 'server_sync', phase: 'finish' },
+    ],
+    ['server sync, unknown status', ev('notify.sync_server', { status: 'later' }), null],
+    ['server sync without status', ev('notify.sync_server'), null],
+    ['an event, not a notice', ev('art_mode_changed', { status: 'on' }), null],
+  ])('reads %s', (_name, event, expected) => {
+    expect(parseTvNotice(event)).toEqual(expected);
   });
 });
 
@@ -113,10 +162,15 @@ describe('new events as the simulator broadcasts them', () => {
     t = null;
   });
 
-  function nextEvent(sim: SimApi, kind: TvEvent['kind']): Promise<TvEvent> {
+  /** The next art event that `parse` reads as `kind`. */
+  function nextOf<T extends { kind: string }>(
+    sim: SimApi,
+    parse: (event: ArtEvent) => T | null,
+    kind: T['kind'],
+  ): Promise<T> {
     return new Promise((resolve) => {
       const listener = (event: ArtEvent): void => {
-        const parsed = parseTvEvent(event);
+        const parsed = parse(event);
         if (parsed?.kind !== kind) return;
         sim.conn.off('event', listener);
         resolve(parsed);
@@ -124,6 +178,9 @@ describe('new events as the simulator broadcasts them', () => {
       sim.conn.on('event', listener);
     });
   }
+
+  const nextEvent = (sim: SimApi, kind: TvEvent['kind']): Promise<TvEvent> =>
+    nextOf(sim, parseTvEvent, kind);
 
   it.each(['2019', '2022', '2025'] as ProfileName[])(
     'reads favorite_changed after change_favorite (%s)',
@@ -145,5 +202,31 @@ describe('new events as the simulator broadcasts them', () => {
     await t.api.settings.setBrightness(4);
 
     await expect(event).resolves.toEqual({ kind: 'setting', name: 'brightness', value: 4 });
+  });
+
+  it('reads image_deleted after delete_image_list as a catalogue change (2025)', async () => {
+    t = await startSimApi('2025', { artworks: 5 });
+    const target = t.sim.contentIds()[0] ?? '';
+    const event = nextEvent(t, 'catalog_changed');
+
+    await t.api.deleteArtworks([target]);
+
+    await expect(event).resolves.toEqual({
+      kind: 'catalog_changed',
+      contentId: target,
+      change: 'deleted',
+    });
+  });
+
+  it('reads preview_started and preview_stopped around a preview (2025)', async () => {
+    t = await startSimApi('2025', { artworks: 5 });
+    const started = nextOf(t, parseTvNotice, 'preview');
+
+    await t.conn.request('start_preview');
+    await expect(started).resolves.toEqual({ kind: 'preview', active: true });
+    const stopped = nextOf(t, parseTvNotice, 'preview');
+    await t.conn.request('stop_preview');
+
+    await expect(stopped).resolves.toEqual({ kind: 'preview', active: false });
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.js';
-import type { FrameConnection } from '../../src/tv/connection.js';
+import type { FrameConnection, FrameConnectionOptions } from '../../src/tv/connection.js';
 import type { ConnectionState } from '../../src/tv/types.js';
 
 /** Resolves when the connection reaches `state`; fails the test after `timeoutMs`. */
@@ -23,6 +23,21 @@ export function waitForState(
       clearTimeout(timer);
       conn.off('state', listener);
       resolve();
+    };
+    conn.on('state', listener);
+  });
+}
+
+/** Resolves with the state the connection moves to when it next leaves `from`. */
+export function nextStateAfter(
+  conn: FrameConnection,
+  from: ConnectionState,
+): Promise<ConnectionState> {
+  return new Promise((resolve) => {
+    const listener = (state: ConnectionState, previous: ConnectionState): void => {
+      if (previous !== from) return;
+      conn.off('state', listener);
+      resolve(state);
     };
     conn.on('state', listener);
   });
@@ -60,3 +75,12 @@ export function captureLogger(): { logger: Logger; records: LogRecord[]; text: (
 }
 
 export const FAST_BACKOFF = { initialMs: 20, maxMs: 100, resetAfterMs: 60_000 };
+
+/** Supervision timings for simulator runs: failures show within a second or so. */
+export const FAST_SUPERVISION: Partial<FrameConnectionOptions> = {
+  backoff: FAST_BACKOFF,
+  connectTimeoutMs: 500,
+  readyTimeoutMs: 150,
+  requestTimeoutMs: 400,
+  hardBackoff: { initialMs: 20, maxMs: 40 },
+};

@@ -1,94 +1,85 @@
-import { silentLogger } from '../../src/log.js';
-import type { ProfileName, SimProfile } from '../../src/sim/profile.js';
-import { FramePower, type TvPower } from '../../src/tv/power.js';
-import { type SimApi, startSimApi } from './sim-api-fixture.js';
+import type { ProfileName } from '../../src/sim/profile.js';
+import type { FramePower, TvPower } from '../../src/tv/power.js';
+import {
+  FAST_CONNECTION,
+  FAST_TV,
+  PROFILE_NAMES,
+  type SimApi,
+  startPower,
+  startSimApi,
+} from './sim-api-fixture.js';
 
-/** Short hardware timings so every transition finishes in well under a second or two. */
-const FAST_TV: Partial<SimProfile> = {
-  bootDelayMs: 300,
-  powerLongPressMs: 100,
-  wolIgnoreAfterOffMs: 0,
-  remoteStandbyCloseMs: 0,
-};
-/**
- * 2.x never answers `set_artmode_status` and a 2024 set answers ~13 s late (§3.6): the request
- * holds the wire until it times out, so a short timeout keeps those profiles quick.
- */
-const FAST_CONNECTION = { requestTimeoutMs: 400 };
+describe.each(PROFILE_NAMES)('FramePower on the %s profile', (name) => {
+  let t: SimApi;
+  let power: FramePower;
+  let changes: TvPower[];
 
-describe.each(['2019', '2021', '2022', '2024', '2025'] as ProfileName[])(
-  'FramePower on the %s profile',
-  (name) => {
-    let t: SimApi;
-    let power: FramePower;
-    let changes: TvPower[];
+  beforeEach(async () => {
+    t = await startSimApi(name, { profile: FAST_TV, artworks: 5, connection: FAST_CONNECTION });
+    power = startPower(t.sim, t, {
+      powerOffHoldMs: 250,
+      pollIntervalMs: 100,
+      wakeTimeoutMs: 5000,
+      stepTimeoutMs: 5000,
+      standbyRecheckMs: 100,
+    });
+    changes = [];
+    power.on('power', (p) => changes.push(p));
+  });
 
-    beforeEach(async () => {
-      t = await startSimApi(name, { profile: FAST_TV, artworks: 5, connection: FAST_CONNECTION });
-      power = new FramePower(
-        {
-          host: t.sim.host,
-          port: t.sim.securePort,
-          secure: true,
-          wol: { address: '127.0.0.1', from: '127.0.0.1', port: t.sim.wolPort },
-          powerOffHoldMs: 250,
-          pollIntervalMs: 100,
-          wakeTimeoutMs: 5000,
-          stepTimeoutMs: 5000,
-          standbyRecheckMs: 100,
-        },
-        { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
-      );
-      power.start();
-      changes = [];
-      power.on('power', (p) => changes.push(p));
+  afterEach(async () => {
+    power.stop();
+    await t.stop();
+  });
+
+  it('reads art while the TV shows art (REST standby on 5.x notwithstanding)', async () => {
+    await expect(power.refresh()).resolves.toBe('art');
+    expect(t.capabilities.mac).toBe(t.sim.mac);
+  });
+
+  it('switches art mode off and on by request, verified, without any remote key', async () => {
+    await power.setPower('watching');
+    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
+    expect(power.power).toBe('watching');
+
+    await power.setPower('art');
+    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
+    expect(power.power).toBe('art');
+
+    // A KEY_POWER click would toggle art mode too (§6.3): only set_artmode_status may do it.
+    expect(t.sim.counters().remoteKeys).toEqual({});
+    expect(t.sim.counters().requests.set_artmode_status).toBeGreaterThanOrEqual(2);
+  });
+
+  it('goes to standby by holding KEY_POWER and wakes from standby with Wake-on-LAN', async () => {
+    await power.refresh();
+
+    await power.setPower('off');
+    expect(t.sim.state().power).toBe('standby');
+    expect(power.power).toBe('off');
+    expect(t.sim.state().powerKeyHeld).toBe(false);
+    // Held, never clicked: a click on a TV that is on only toggles art mode (§6.3).
+    expect(t.sim.counters().remoteKeys).toEqual({
+      KEY_POWER: { click: 0, press: 1, release: 1 },
     });
 
-    afterEach(async () => {
-      power.stop();
-      await t.stop();
-    });
+    await power.setPower('art');
+    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
+    expect(t.sim.counters().wolPackets).toBeGreaterThanOrEqual(1);
+    expect(t.sim.counters().remoteKeys.KEY_POWER?.click).toBe(0);
+    expect(changes).toEqual(['art', 'off', 'art']);
+  });
 
-    it('reads art while the TV shows art (REST standby on 5.x notwithstanding)', async () => {
-      await expect(power.refresh()).resolves.toBe('art');
-      expect(t.capabilities.mac).toBe(t.sim.mac);
-    });
+  it('wakes a fully-off TV with the MAC remembered while it was on', async () => {
+    await power.refresh();
+    t.sim.setPower('off');
+    await expect(power.refresh()).resolves.toBe('off');
 
-    it('switches art mode off and on by request, verified, without power keys', async () => {
-      await power.setPower('watching');
-      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
-      expect(power.power).toBe('watching');
+    await power.setPower('watching');
 
-      await power.setPower('art');
-      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
-      expect(t.sim.state().powerKeyHeld).toBe(false);
-    });
-
-    it('goes to standby by holding KEY_POWER and wakes from standby with Wake-on-LAN', async () => {
-      await power.refresh();
-
-      await power.setPower('off');
-      expect(t.sim.state().power).toBe('standby');
-      expect(power.power).toBe('off');
-      expect(t.sim.state().powerKeyHeld).toBe(false);
-
-      await power.setPower('art');
-      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'on' });
-      expect(t.sim.counters().wolPackets).toBeGreaterThanOrEqual(1);
-      expect(changes).toEqual(['art', 'off', 'art']);
-    });
-
-    it('wakes a fully-off TV with the MAC remembered while it was on', async () => {
-      await power.refresh();
-      t.sim.setPower('off');
-      await expect(power.refresh()).resolves.toBe('off');
-
-      await power.setPower('watching');
-
-      expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
-    });
-  },
-);
+    expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
+  });
+});
 
 describe.each(['2024', '2025'] as ProfileName[])(
   'FramePower through a motion-sensor panel sleep on the %s profile',
@@ -99,19 +90,12 @@ describe.each(['2024', '2025'] as ProfileName[])(
         artworks: 5,
         connection: FAST_CONNECTION,
       });
-      const power = new FramePower(
-        {
-          host: t.sim.host,
-          port: t.sim.securePort,
-          secure: true,
-          pollIntervalMs: 100,
-          stepTimeoutMs: 3000,
-          wakeTimeoutMs: 3000,
-          standbyRecheckMs: 50,
-        },
-        { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
-      );
-      power.start();
+      const power = startPower(t.sim, t, {
+        pollIntervalMs: 100,
+        stepTimeoutMs: 3000,
+        wakeTimeoutMs: 3000,
+        standbyRecheckMs: 50,
+      });
       try {
         await expect(power.refresh()).resolves.toBe('art');
         const changes: TvPower[] = [];
@@ -126,6 +110,7 @@ describe.each(['2024', '2025'] as ProfileName[])(
 
         expect(t.sim.state()).toMatchObject({ power: 'on', artMode: 'off' });
         expect(t.sim.counters().wolPackets).toBe(0);
+        expect(t.sim.counters().remoteKeys).toEqual({});
         expect(changes).toEqual(['watching']);
       } finally {
         power.stop();
@@ -138,11 +123,7 @@ describe.each(['2024', '2025'] as ProfileName[])(
 describe('FramePower and the ambiguous standby event', () => {
   it('keeps art when go_to_standby comes from the motion sensor (panel sleep)', async () => {
     const t = await startSimApi('2022', { artworks: 5 });
-    const power = new FramePower(
-      { host: t.sim.host, port: t.sim.securePort, secure: true, standbyRecheckMs: 50 },
-      { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
-    );
-    power.start();
+    const power = startPower(t.sim, t, { standbyRecheckMs: 50 });
     try {
       await power.refresh();
       const changes: TvPower[] = [];
@@ -161,11 +142,7 @@ describe('FramePower and the ambiguous standby event', () => {
 
   it('reports off when go_to_standby is a real standby', async () => {
     const t = await startSimApi('2022', { artworks: 5 });
-    const power = new FramePower(
-      { host: t.sim.host, port: t.sim.securePort, secure: true, standbyRecheckMs: 50 },
-      { connection: t.conn, api: t.api, capabilities: t.capabilities, logger: silentLogger() },
-    );
-    power.start();
+    const power = startPower(t.sim, t, { standbyRecheckMs: 50 });
     try {
       await power.refresh();
       const off = new Promise<void>((resolve) =>

@@ -4,8 +4,8 @@ import type { ProfileName, SimProfile } from '../../src/sim/profile.js';
 import { TvCapabilities } from '../../src/tv/capabilities.js';
 import { FrameConnection, type FrameConnectionOptions } from '../../src/tv/connection.js';
 import { MemoryTokenStore } from '../../src/tv/token-store.js';
-import type { ConnectionState } from '../../src/tv/types.js';
-import { FAST_BACKOFF, recordStates, waitForState } from './helpers.js';
+import { FAST_SUPERVISION, nextStateAfter, recordStates, waitForState } from './helpers.js';
+import { PROFILE_NAMES } from './sim-api-fixture.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,11 +48,7 @@ describe('FrameConnection supervision against the simulator', () => {
         host: frame.host,
         port: frame.securePort,
         secure: true,
-        backoff: FAST_BACKOFF,
-        connectTimeoutMs: 500,
-        readyTimeoutMs: 150,
-        requestTimeoutMs: 400,
-        hardBackoff: { initialMs: 20, maxMs: 40 },
+        ...FAST_SUPERVISION,
         ...overrides,
       },
       { logger: silentLogger(), tokenStore: tokens, ...(capabilities ? { capabilities } : {}) },
@@ -123,7 +119,7 @@ describe('FrameConnection supervision against the simulator', () => {
     expect(c.hardFailures).toBe(0);
   });
 
-  it.each(['2022', '2021', '2025'] as ProfileName[])(
+  it.each(PROFILE_NAMES)(
     'detects a wedged art app (socket fine, broadcasts flow, no replies) within bounded time (%s)',
     async (profileName) => {
       const frame = await sim(profileName);
@@ -146,7 +142,7 @@ describe('FrameConnection supervision against the simulator', () => {
     },
   );
 
-  it.each(['2021', '2025'] as ProfileName[])(
+  it.each(PROFILE_NAMES)(
     'replaces the socket after timeouts in a row when the art app stops answering (%s)',
     async (profileName) => {
       const frame = await sim(profileName);
@@ -236,14 +232,3 @@ describe('FrameConnection supervision against the simulator', () => {
     await expect(c.request('get_artmode_status')).resolves.toHaveProperty('value');
   });
 });
-
-function nextStateAfter(conn: FrameConnection, from: ConnectionState): Promise<ConnectionState> {
-  return new Promise((resolve) => {
-    const listener = (state: ConnectionState, previous: ConnectionState): void => {
-      if (previous !== from) return;
-      conn.off('state', listener);
-      resolve(state);
-    };
-    conn.on('state', listener);
-  });
-}

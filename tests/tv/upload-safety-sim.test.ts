@@ -9,7 +9,7 @@ import { writeUploadStream } from '../../src/tv/d2d-upload.js';
 import { MemoryTokenStore } from '../../src/tv/token-store.js';
 import { FakeTv, type InnerRequest, sendArt, sendConnect, sendReady } from './fake-tv.js';
 import { FAST_BACKOFF, waitForState } from './helpers.js';
-import { type SimApi, startSimApi } from './sim-api-fixture.js';
+import { PROFILE_NAMES, type SimApi, startSimApi } from './sim-api-fixture.js';
 
 const MY_PHOTOS = 'MY-C0002';
 
@@ -51,27 +51,36 @@ describe('upload safety against the simulator (§4.3: never a blind second uploa
     t = null;
   });
 
-  it.each([
-    ['2022', 'a lost send_image reply and image_added (d2d)'],
-    ['2019', 'a lost in-band reply'],
-  ] as [ProfileName, string][])('does not duplicate an upload after %s: %s', async (profile) => {
-    t = await startSimApi(profile, { artworks: 8, switches: { uploadNoImageAdded: true } });
-    const before = await myPhotos(t);
+  /** What the switch `uploadNoImageAdded` takes away on each model (§4.3, §4.5). */
+  const LOST: Record<ProfileName, string> = {
+    '2019': 'a lost in-band reply',
+    '2021': 'a lost image_added, its only confirmation (d2d, 2.x)',
+    '2022': 'a lost send_image reply and image_added (d2d)',
+    '2024': 'a lost send_image reply and image_added (d2d over TLS)',
+    '2025': 'a lost send_image reply and image_added (d2d over TLS, 5.x)',
+  };
 
-    const failure = uploadLikeTheScheduler(t.api, await jpeg('#224466'), {
-      fileType: 'jpg',
-      addedTimeoutMs: 300,
-      galleryGraceMs: 50,
-    });
+  it.each(PROFILE_NAMES.map((name) => [name, LOST[name]] as const))(
+    'does not duplicate an upload after %s: %s',
+    async (profile) => {
+      t = await startSimApi(profile, { artworks: 8, switches: { uploadNoImageAdded: true } });
+      const before = await myPhotos(t);
 
-    await expect(failure).rejects.toMatchObject({
-      code: 'TV_UPLOAD_UNCONFIRMED',
-      transient: false,
-    });
-    const after = await myPhotos(t);
-    expect(after.filter((id) => !before.includes(id))).toHaveLength(1);
-    expect(t.sim.counters().requests.send_image).toBe(1);
-  });
+      const failure = uploadLikeTheScheduler(t.api, await jpeg('#224466'), {
+        fileType: 'jpg',
+        addedTimeoutMs: 300,
+        galleryGraceMs: 50,
+      });
+
+      await expect(failure).rejects.toMatchObject({
+        code: 'TV_UPLOAD_UNCONFIRMED',
+        transient: false,
+      });
+      const after = await myPhotos(t);
+      expect(after.filter((id) => !before.includes(id))).toHaveLength(1);
+      expect(t.sim.counters().requests.send_image).toBe(1);
+    },
+  );
 
   it('waits the grace period before it reads the gallery after a lost reply', async () => {
     t = await startSimApi('2022', { artworks: 8, switches: { uploadNoImageAdded: true } });
