@@ -3,9 +3,8 @@ import type { Logger } from '../log.js';
 import { ChunkSizer } from '../queue/chunk-sizer.js';
 import type { LaneScheduler } from '../queue/scheduler.js';
 import type { ThumbnailCache } from '../thumbnails/cache.js';
-import { ThumbnailSync, type ThumbnailSyncProgress } from '../thumbnails/sync.js';
+import { type ChunkReply, ThumbnailSync, type ThumbnailSyncProgress } from '../thumbnails/sync.js';
 import type { FrameArtApi } from '../tv/art-api.js';
-import type { ThumbnailFile } from '../tv/types.js';
 import type { TvPublisher } from './publisher.js';
 
 export interface ThumbnailFlowDeps {
@@ -128,14 +127,19 @@ export class ThumbnailFlow {
   }
 
   /** One chunk = one background job; the sync awaits it before asking for more. */
-  private async fetchChunk(contentIds: string[]): Promise<ThumbnailFile[]> {
+  /**
+   * One chunk as one background job that holds the TV only while its art app works on the
+   * request; the d2d download is returned for the sync to do outside the lane, while the TV
+   * serves whatever comes next (a user's click, or the next chunk).
+   */
+  private async fetchChunk(contentIds: string[]): Promise<ChunkReply> {
     const outcome = await this.deps.scheduler.enqueue({
       lane: 'background',
       name: 'thumbnails',
       run: async () => {
         const startedMs = performance.now();
         try {
-          return await this.deps.api.getThumbnails(contentIds, {
+          return await this.deps.api.requestThumbnails(contentIds, {
             timeoutMs: this.options.timeoutMs,
           });
         } finally {

@@ -13,6 +13,12 @@ const thumbnailReplySchema = z.looseObject({
   file_type: z.string().optional(),
 });
 
+/**
+ * Reads the thumbnails a request asked for: from the TV's d2d socket, once the art channel has
+ * answered, or (one request per artwork) already read.
+ */
+export type ThumbnailDownload = () => Promise<ThumbnailFile[]>;
+
 /** Thumbnails, by list or one at a time, whichever the set supports (§4.2, §4.5). */
 export class ArtTransfersApi {
   constructor(private readonly requester: ArtRequester) {}
@@ -22,13 +28,29 @@ export class ArtTransfersApi {
    * or (0.97) in-band binary frames. `timeoutMs` bounds each request and, separately, each stream.
    */
   async getThumbnails(contentIds: string[], timeoutMs: number): Promise<ThumbnailFile[]> {
+    const download = await this.requestThumbnails(contentIds, timeoutMs);
+
+    return download();
+  }
+
+  /**
+   * Asks the TV for the thumbnails and resolves once the art channel has answered, with the
+   * download still to do: the d2d stream comes on its own socket and does not hold the art
+   * app, so a caller can let the TV serve its next request meanwhile (thumbnails/sync.ts).
+   * Start the download promptly: the TV waits only so long for the d2d connection (§4.2).
+   * On sets with only the one-per-artwork request, each stream is read before the next
+   * request, and the download resolves at once.
+   */
+  async requestThumbnails(contentIds: string[], timeoutMs: number): Promise<ThumbnailDownload> {
     if (contentIds.length === 0) {
-      return [];
+      return async () => [];
     }
     const caps = this.requester.capabilities;
     if (caps.isOffered('get_thumbnail_list')) {
       try {
-        return await this.thumbnailList(contentIds, timeoutMs);
+        const connInfo = await this.thumbnailList(contentIds, timeoutMs);
+
+        return () => readThumbnailStream(connInfo, { timeoutMs });
       } catch (err) {
         const switchable =
           !caps.isOffered('get_thumbnail_list') &&
@@ -48,10 +70,11 @@ export class ArtTransfersApi {
       files.push(await this.thumbnailSingle(contentId, timeoutMs));
     }
 
-    return files;
+    return async () => files;
   }
 
-  private async thumbnailList(contentIds: string[], timeoutMs: number): Promise<ThumbnailFile[]> {
+  /** The d2d socket the TV will stream the listed thumbnails on. */
+  private async thumbnailList(contentIds: string[], timeoutMs: number): Promise<D2dConnInfo> {
     const request = 'get_thumbnail_list';
     const reply = await this.requester.call(
       request,
@@ -59,9 +82,7 @@ export class ArtTransfersApi {
       // Art Store items fail with -1 until displayed (§7 Q7): that says nothing about the set.
       { timeoutMs, latchSystemFail: !contentIds.some((id) => id.startsWith('SAM-')) },
     );
-    const connInfo = toConnInfo(request, parseReply(request, connInfoReplySchema, reply).conn_info);
-
-    return readThumbnailStream(connInfo, { timeoutMs });
+    return toConnInfo(request, parseReply(request, connInfoReplySchema, reply).conn_info);
   }
 
   private async thumbnailSingle(contentId: string, timeoutMs: number): Promise<ThumbnailFile> {

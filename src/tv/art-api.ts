@@ -5,7 +5,7 @@ import { ArtDeviceApi } from './art-api-device.js';
 import { ArtMattesApi } from './art-api-mattes.js';
 import { ArtSettingsApi } from './art-api-settings.js';
 import { ArtSlideshowApi, type SlideshowSettings } from './art-api-slideshow.js';
-import { ArtTransfersApi } from './art-api-transfers.js';
+import { ArtTransfersApi, type ThumbnailDownload } from './art-api-transfers.js';
 import {
   ArtUploadApi,
   type UploadedArtwork,
@@ -441,11 +441,24 @@ export class FrameArtApi {
     contentIds: string[],
     options: { timeoutMs: number },
   ): Promise<ThumbnailFile[]> {
+    const download = await this.requestThumbnails(contentIds, options);
+
+    return download();
+  }
+
+  /**
+   * Like `getThumbnails`, but resolves once the TV has answered the request, with the d2d
+   * download left to the caller (see `ArtTransfersApi.requestThumbnails`).
+   */
+  async requestThumbnails(
+    contentIds: string[],
+    options: { timeoutMs: number },
+  ): Promise<ThumbnailDownload> {
     if (contentIds.length > 0) {
       await this.requester.beforeChoice();
     }
 
-    return this.transfers.getThumbnails(contentIds, options.timeoutMs);
+    return this.transfers.requestThumbnails(contentIds, options.timeoutMs);
   }
 
   async getThumbnail(contentId: string, options: { timeoutMs: number }): Promise<ThumbnailFile> {
