@@ -106,7 +106,7 @@ export const configSchema = z.object({
   thumbnails: z
     .object({
       max_width_px: z.number().int().min(16).max(4096).default(320),
-      chunk_target_ms: z.number().int().min(100).max(60_000).default(1500),
+      chunk_target_ms: z.number().int().min(100).max(60_000).default(600),
     })
     .prefault({}),
   /** Artwork descriptions; everything AI stays off without an API key. */

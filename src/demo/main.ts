@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       tvs: [{ id: TV_ID, name: 'Demo Frame', host: sim.host, port: sim.securePort, secure: true }],
       dataDir,
       version: VERSION,
-      thumbnails: { maxWidthPx: 320, chunkTargetMs: 1500 },
+      thumbnails: { maxWidthPx: 320, chunkTargetMs: 600 },
       ai: fakeAi
         ? {
             apiKey: FAKE_AI_KEY,

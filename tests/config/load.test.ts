@@ -64,7 +64,7 @@ describe('loadConfig', () => {
       tvs: [{ id: 'the_frame', name: 'The Frame', host: '192.168.1.20', port: 8002, secure: true }],
       data_dir: './.data',
       log_level: 'info',
-      thumbnails: { max_width_px: 320, chunk_target_ms: 1500 },
+      thumbnails: { max_width_px: 320, chunk_target_ms: 600 },
       ai: {
         model: 'gpt-4o-mini',
         language: 'en',
@@ -136,7 +136,7 @@ describe('loadConfig', () => {
     ]);
     expect(config.data_dir).toBe('/env-data');
     expect(config.log_level).toBe('trace');
-    expect(config.thumbnails).toEqual({ max_width_px: 480, chunk_target_ms: 1500 });
+    expect(config.thumbnails).toEqual({ max_width_px: 480, chunk_target_ms: 600 });
   });
 
   it('keeps an explicit TV id when the name changes', async () => {
