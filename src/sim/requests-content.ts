@@ -157,8 +157,8 @@ export const CONTENT_HANDLERS: Record<string, Handler> = {
 
     return reply({ content_id: params.data.content_id, filter_id: params.data.filter_id });
   },
-  // TODO(#3): 2022+ sets only favourite store art (NW `example/async_art.py`); uploads are
-  // accepted here on every profile. Done = a profile field that refuses uploads, once a source
+  // TODO(frame-protocol §3.5): 2022+ sets only favourite store art (NW `example/async_art.py`);
+  // uploads are accepted here on every profile. Done = a profile field that refuses uploads, once a source
   // shows which error code the TV answers with.
   change_favorite: ({ request }, ctx) => {
     const params = favouriteSchema.safeParse(request);

@@ -110,9 +110,10 @@ export class LivenessMonitor {
     }
   }
 
-  // TODO(#4): 0.97 sets may answer nothing while broadcasts still flow (§3.4, §7 Q9); FAB holds
-  // off replacing such a socket. Docent replaces it and, after repeated failures, goes dormant,
-  // losing the broadcasts. Done = a per-TV "broadcast-only" mode that keeps the socket.
+  // TODO(frame-protocol §7 Q9): 0.97 sets may answer nothing while broadcasts still flow
+  // (§3.4); FAB holds off replacing such a socket. Docent replaces it and, after repeated
+  // failures, goes dormant, losing the broadcasts. Done = a per-TV "broadcast-only" mode that
+  // keeps the socket.
   /** True when the socket answered; otherwise it is being replaced. */
   private async probe(reason: 'wedged' | 'stale' | 'silent'): Promise<boolean> {
     if (await this.host.sendProbe()) {

@@ -169,8 +169,8 @@ export class FramePower {
       case 'standby':
         // The motion sensor fires this too, with art mode on (§5): it proves a standby only
         // when Docent asked for one. Otherwise REST and the art channel are asked again.
-        // TODO(#4): on 5.x a standby from the physical remote reads `art` while the art channel
-        // still says `on`. Done = a 2025 trace showing what differs (IP Control on 1516, §6.2).
+        // TODO(frame-protocol §6.2): on 5.x a standby from the physical remote reads `art` while
+        // the art channel still says `on`. Done = a 2025 trace showing what differs (IP Control on 1516, §6.2).
         if (this.standbyIntent === 'requested') this.standbyIntent = 'confirmed';
         this.scheduleRefresh(this.options.standbyRecheckMs ?? 1500);
         return;
