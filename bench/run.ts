@@ -56,7 +56,7 @@ function parseSettings(argv: string[]): Settings {
     .name('bench')
     .description('Docent vs. the naive reference client on the simulated Frame')
     .option('--sizes <list>', 'catalog sizes, comma-separated', '61,524,5000')
-    .option('--scale <factor>', 'simulator latency scale (1 = realistic service times)', '0.25')
+    .option('--scale <factor>', 'simulator latency scale (1 = realistic service times)', '0.2')
     .option('--selects <n>', 'user selects per phase (during sync, idle)', '15')
     .option('--seed <n>', 'seed for the random clicks', '5')
     .option(
