@@ -4,6 +4,7 @@ import type { Logger } from './log.js';
 import { MqttBridgeClient } from './mqtt/client.js';
 import type { DiscoveryMode } from './mqtt/discovery.js';
 import { syncDiscovery } from './mqtt/discovery-sync.js';
+import { OwnedDiscovery } from './mqtt/owned-discovery.js';
 import { createTopics, type Topics } from './mqtt/topics.js';
 import type { AiSettings } from './session/descriptions.js';
 import { type RepublishReason, TvSession, type TvSessionOptions } from './session/tv-session.js';
@@ -54,10 +55,12 @@ export class Bridge implements HealthSource {
   private readonly log: Logger;
   private stopping: Promise<void> | null = null;
   private readonly aiEnabled: boolean;
+  private readonly ownedDiscovery: OwnedDiscovery;
 
   constructor(options: BridgeOptions, deps: { logger: Logger }) {
     this.log = deps.logger.child({ component: 'bridge' });
     this.aiEnabled = Boolean(options.ai);
+    this.ownedDiscovery = new OwnedDiscovery(options.dataDir, this.log);
     const topics = createTopics({
       baseTopic: options.mqtt.baseTopic,
       discoveryPrefix: options.mqtt.discoveryPrefix,
@@ -158,12 +161,23 @@ export class Bridge implements HealthSource {
   /** Every TV's discovery in one pass, clearing configs of TVs and entities that are gone. */
   private async publishDiscovery(): Promise<void> {
     try {
+      const publishedBefore = await this.ownedDiscovery.load();
+      let published: string[] = [];
       await syncDiscovery(
         this.mqtt,
-        () => this.sessions.flatMap((s) => s.discoveryMessages()),
-        { topics: this.topics },
+        () => {
+          const messages = this.sessions.flatMap((s) => s.discoveryMessages());
+          published = messages.map((m) => m.topic);
+          return messages;
+        },
+        {
+          topics: this.topics,
+          ownedNodeIds: new Set(this.sessions.map((s) => `docent_${s.tvId}`)),
+          publishedBefore,
+        },
         { logger: this.log },
       );
+      await this.ownedDiscovery.save(published);
       for (const session of this.sessions) session.discoveryPublished(session.discoveryMessages());
     } catch (err) {
       this.log.warn({ err }, 'discovery publish failed');

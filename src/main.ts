@@ -9,7 +9,7 @@ import { bridgeOptionsFrom } from './config/bridge-options.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { redactConfig } from './config/redact.js';
 import { resolveAddonMqtt } from './config/supervisor.js';
-import { isTransient } from './errors.js';
+import { DocentError, isTransient } from './errors.js';
 import { HealthReporter, healthFilePath, idleHealthSource } from './health.js';
 import { createLogger, type Logger } from './log.js';
 import { VERSION } from './version.js';
@@ -75,7 +75,13 @@ async function main(): Promise<void> {
     await health.stop();
   });
   await health.start();
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (err) {
+    // A stop signal while the broker was still being reached: the signal handler exits cleanly.
+    if (err instanceof DocentError && err.code === 'MQTT_STOPPED') return;
+    throw err;
+  }
 }
 
 /** The Supervisor's token, or the options file only the Supervisor writes. */

@@ -83,6 +83,16 @@ export const configSchema = z.object({
        */
       discovery_mode: z.enum(['device', 'component']).default('device'),
     })
+    .superRefine((mqtt, ctx) => {
+      // MQTT has no password without a user name; brokers drop such a connect without a word.
+      if (mqtt.password && !mqtt.username && !urlUsername(mqtt.url)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['password'],
+          message: 'needs mqtt.username (MQTT_USERNAME) as well',
+        });
+      }
+    })
     .prefault({}),
   tvs: z
     .array(tvSchema)
@@ -130,6 +140,14 @@ export const configSchema = z.object({
 export type Config = z.output<typeof configSchema>;
 export type TvConfig = Config['tvs'][number];
 export type MqttConfig = Config['mqtt'];
+
+function urlUsername(value: string): string {
+  try {
+    return new URL(value).username;
+  } catch {
+    return '';
+  }
+}
 
 function isBrokerUrl(value: string): boolean {
   try {

@@ -108,17 +108,19 @@ async function main(): Promise<void> {
   }, 2000);
 
   if (flags.once && session) {
+    // During the sync, or after it when a small catalogue synced before this point.
     await waitFor(() => {
       const p = session.progress();
-      return p.running && p.done > 0;
+      return p.done > 0 || (p.total > 0 && !p.running);
     }, 120_000);
-    const target = sim.contentIds()[41] ?? 'MY_F0001';
+    const target = sim.contentIds()[41] ?? sim.contentIds()[0] ?? 'MY_F0001';
+    const when = session.progress().running ? 'during the sync' : 'after the sync';
     const started = Date.now();
     const result = await session.handleCommand(
       Buffer.from(JSON.stringify({ action: 'select', content_id: target, id: 'demo-once' })),
     );
     process.stdout.write(
-      `[demo] select ${target} during sync → ${result.status} in ${Date.now() - started} ms; ` +
+      `[demo] select ${target} ${when} → ${result.status} in ${Date.now() - started} ms; ` +
         `TV now shows ${sim.state().currentContentId}\n`,
     );
     selectDone = true;

@@ -37,7 +37,8 @@ export interface PublishOptions {
   qos?: 0 | 1;
 }
 
-export type MessageHandler = (topic: string, payload: Buffer) => void;
+/** `retained`: the broker replayed a retained message (sent before this subscription). */
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
 
 type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopping' | 'stopped';
 
@@ -124,7 +125,7 @@ export class MqttBridgeClient extends EventEmitter<BridgeEvents> {
     client.on('connect', () => void this.onConnect(client));
     client.on('close', () => this.onClose());
     client.on('error', (err) => this.onError(err));
-    client.on('message', (topic, payload) => this.dispatch(topic, payload));
+    client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet.retain));
 
     return new Promise((resolve, reject) => {
       this.startWaiter = { resolve, reject };
@@ -302,17 +303,17 @@ export class MqttBridgeClient extends EventEmitter<BridgeEvents> {
       );
   }
 
-  private dispatch(topic: string, payload: Buffer): void {
+  private dispatch(topic: string, payload: Buffer, retained: boolean): void {
     if (topic === this.options.topics.haStatus) this.onHaStatus(payload);
 
     for (const collector of this.collectors) {
-      if (topicMatches(collector.filter, topic)) collector.onMessage(topic, payload);
+      if (topicMatches(collector.filter, topic)) collector.onMessage(topic, payload, retained);
     }
     for (const [filter, handlers] of this.handlers) {
       if (!topicMatches(filter, topic)) continue;
       for (const handler of handlers) {
         try {
-          handler(topic, payload);
+          handler(topic, payload, retained);
         } catch (err) {
           this.log.error({ err, topic, filter }, 'mqtt message handler failed');
         }

@@ -21,6 +21,14 @@ export interface DiscoveryClient {
 
 export interface DiscoverySyncOptions {
   topics: Topics;
+  /**
+   * What decides that a retained `docent_…` config not wanted now is this installation's to
+   * clear: its node id is one of this bridge's TVs (`docent_<tv>`), or this installation
+   * published it before (owned-discovery.ts). Anything else belongs to another Docent on the
+   * same broker and is left alone.
+   */
+  ownedNodeIds: ReadonlySet<string>;
+  publishedBefore: ReadonlySet<string>;
   /** How long to listen for retained configs before deciding what is stale. Default 1000 ms. */
   collectWindowMs?: number;
 }
@@ -32,8 +40,9 @@ export interface DiscoverySyncResult {
 }
 
 /**
- * Sends `wanted` (retained, QoS 1) and clears every other retained config whose node id starts
- * with `docent_`. Pass every TV's messages in one call: a TV left out counts as removed. A
+ * Sends `wanted` (retained, QoS 1) and clears every other retained Docent config that is this
+ * installation's (see `ownedNodeIds`). Pass every TV's messages in one call: a TV left out of
+ * them, but published before, counts as removed. A
  * function is called after the collect window, so what is sent is current even if a TV's
  * catalogue changed while the retained configs were being read.
  */
@@ -53,8 +62,11 @@ export async function syncDiscovery(
 
   const wanted = typeof wantedNow === 'function' ? wantedNow() : wantedNow;
   const wantedTopics = new Set(wanted.map((m) => m.topic));
+  const ours = (topic: string): boolean =>
+    opts.publishedBefore.has(topic) || opts.ownedNodeIds.has(nodeIdOf(topic, prefix) ?? '');
   const stale = [...flat.keys(), ...nested.keys()].filter(
-    (topic) => isDocentConfig(topic, prefix) && !wantedTopics.has(topic),
+    (topic) =>
+      nodeIdOf(topic, prefix)?.startsWith('docent_') && !wantedTopics.has(topic) && ours(topic),
   );
   // Clear before publishing, so a device moving between discovery forms never has two configs
   // with the same unique ids at once.
@@ -83,10 +95,10 @@ export async function syncDiscovery(
   return { published: wanted.length, cleared: stale };
 }
 
-/** `<prefix>/<component>/docent_…/config` or `<prefix>/<component>/docent_…/<object>/config`. */
-function isDocentConfig(topic: string, prefix: string): boolean {
-  if (!topic.startsWith(`${prefix}/`)) return false;
+/** The node id of `<prefix>/<component>/<node>/config` or `…/<node>/<object>/config`. */
+function nodeIdOf(topic: string, prefix: string): string | null {
+  if (!topic.startsWith(`${prefix}/`)) return null;
   const levels = topic.slice(prefix.length + 1).split('/');
 
-  return (levels.length === 3 || levels.length === 4) && (levels[1] ?? '').startsWith('docent_');
+  return levels.length === 3 || levels.length === 4 ? (levels[1] ?? null) : null;
 }

@@ -61,8 +61,31 @@ export class SessionCommands {
   ) {}
 
   /** Parses one payload and answers it with exactly one result; never throws for bad input. */
-  async handle(payload: Buffer): Promise<CommandResult> {
+  /**
+   * `retained`: the broker replayed it from an earlier publish. It is refused, not run: a
+   * retained command would run again after every restart (commands are never retained).
+   */
+  async handle(payload: Buffer, opts: { retained?: boolean } = {}): Promise<CommandResult> {
     const parsed = parseCommand(payload);
+    if (opts.retained) {
+      const id = parsed.ok ? (parsed.command.id ?? null) : parsed.id;
+      this.deps.logger.warn(
+        { cmd_id: id },
+        'retained command ignored; publish commands without retain',
+      );
+      return this.finish(
+        badCommandResult(
+          id,
+          {
+            code: 'RETAINED_COMMAND',
+            message:
+              'a retained command would run again on every restart; publish it without retain ' +
+              '(and clear the retained one with an empty retained payload)',
+          },
+          new Date(),
+        ),
+      );
+    }
     if (!parsed.ok) {
       this.deps.logger.warn(
         { cmd_id: parsed.id, problem: parsed.error.message },

@@ -359,8 +359,8 @@ export class TvSession {
 
   private async subscribeCommands(): Promise<void> {
     const topic = this.publisher.tvTopics.command;
-    await this.deps.mqtt.subscribe(topic, (_topic, payload) => {
-      void this.handleCommand(payload);
+    await this.deps.mqtt.subscribe(topic, (_topic, payload, retained) => {
+      void this.commands.handle(payload, { retained });
     });
   }
 

@@ -88,6 +88,17 @@ describe('loadConfig', () => {
     expect(JSON.stringify(redactConfig(config))).not.toContain('sk-test-secret');
   });
 
+  it('refuses an MQTT password without a user name, which brokers drop without a word', async () => {
+    await expect(load({ argv: ['--tv', 'h'], env: { MQTT_PASSWORD: 'pw' } })).rejects.toThrow(
+      /mqtt\.password: needs mqtt\.username/,
+    );
+    const inUrl = await load({
+      argv: ['--tv', 'h'],
+      env: { MQTT_URL: 'mqtt://user@broker:1883', MQTT_PASSWORD: 'pw' },
+    });
+    expect(inUrl.mqtt.password).toBe('pw');
+  });
+
   it('names the options file given with --options-file when it does not exist', async () => {
     await expect(
       load({ argv: ['--tv', 'h', '--options-file', '/nonexistent/options.json'] }),

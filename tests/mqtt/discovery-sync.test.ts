@@ -37,13 +37,16 @@ describe('syncDiscovery against a real broker', () => {
     await broker.stop();
   });
 
-  it('publishes the wanted configs retained and clears only stale Docent configs', async () => {
+  it('publishes the wanted configs retained and clears only its own stale Docent configs', async () => {
     const stale = [
+      // An entity of this bridge's own TV, and a TV this installation published before.
       'homeassistant/switch/docent_tv1/art_mode/config',
       'homeassistant/device/docent_removed_tv/config',
     ];
     const foreign = 'homeassistant/switch/0x00158d0001/state/config';
-    for (const topic of stale)
+    // Another Docent on the same broker (the demo beside a real installation).
+    const otherDocent = 'homeassistant/device/docent_frame_demo/config';
+    for (const topic of [...stale, otherDocent])
       await seeder.publish(topic, '{"name":"old"}', { retain: true, qos: 1 });
     await seeder.publish(foreign, '{"name":"zigbee"}', { retain: true, qos: 1 });
     const wanted = [buildDeviceDiscovery(tv, { topics, version: '0.1.0' })];
@@ -51,7 +54,12 @@ describe('syncDiscovery against a real broker', () => {
     const result = await syncDiscovery(
       client,
       wanted,
-      { topics, collectWindowMs: 200 },
+      {
+        topics,
+        collectWindowMs: 200,
+        ownedNodeIds: new Set(['docent_tv1']),
+        publishedBefore: new Set(['homeassistant/device/docent_removed_tv/config']),
+      },
       { logger: silentLogger() },
     );
 
@@ -64,7 +72,9 @@ describe('syncDiscovery against a real broker', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
 
-      expect(late.messages.map((m) => m.topic).sort()).toEqual([device.topic, foreign].sort());
+      expect(late.messages.map((m) => m.topic).sort()).toEqual(
+        [device.topic, foreign, otherDocent].sort(),
+      );
       expect(device.retain).toBe(true);
       const payload: unknown = JSON.parse(device.payload.toString());
       expect(checkDiscoverySet([{ topic: device.topic, payload }], { deviceName: 'Hall' })).toEqual(
@@ -73,6 +83,7 @@ describe('syncDiscovery against a real broker', () => {
     } finally {
       await late.stop();
       await seeder.publish(foreign, '', { retain: true, qos: 1 });
+      await seeder.publish(otherDocent, '', { retain: true, qos: 1 });
     }
   });
 });
