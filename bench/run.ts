@@ -63,7 +63,11 @@ function parseSettings(argv: string[]): Settings {
       '--chunk-target-ms <ms>',
       "Docent's thumbnail chunk target (default 600 ms x scale, at least 100)",
     )
-    .option('--daemon <mode>', 'dist: the built dist/main.js (what users run); tsx: src/main.ts through tsx', 'dist')
+    .option(
+      '--daemon <mode>',
+      'dist: the built dist/main.js (what users run); tsx: src/main.ts through tsx',
+      'dist',
+    )
     .option('--deadline-min <min>', 'abort the whole run after this many minutes', '20')
     .option('--out <dir>', 'where the JSON result goes', path.join(BENCH_DIR, 'results'))
     .parse(argv);
