@@ -2,6 +2,16 @@ import { NaiveClient } from '../../bench/naive-client.js';
 import type { SimProfile, SimulatedFrame } from '../../src/sim/index.js';
 import { startSimulatedFrame } from '../../src/sim/index.js';
 
+/** Starts the prefetch, clicks once 60 ms into it, then stops the client and lets it settle. */
+async function clickDuringPrefetch(frame: SimulatedFrame, naive: NaiveClient): Promise<void> {
+  const ids = frame.contentIds();
+  const prefetch = naive.prefetchThumbnails(ids);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await naive.select(ids[3] ?? '').catch(() => undefined);
+  naive.stop();
+  await prefetch;
+}
+
 describe('naive reference client', () => {
   let sim: SimulatedFrame | undefined;
   let client: NaiveClient | undefined;
@@ -58,13 +68,8 @@ describe('naive reference client', () => {
 
   it('counts the dropped sockets when a click lands during a prefetch batch (drop-all TV)', async () => {
     const { frame, naive } = await setUp(40, 'realistic', 0.2, { multiClientPolicy: 'drop-all' });
-    const ids = frame.contentIds();
 
-    const prefetch = naive.prefetchThumbnails(ids);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await naive.select(ids[3] ?? '').catch(() => undefined);
-    naive.stop();
-    await prefetch;
+    await clickDuringPrefetch(frame, naive);
 
     expect(frame.counters().maxArtConnectionsOpen).toBeGreaterThanOrEqual(2);
     expect(frame.counters().artConnectionsDropped).toBeGreaterThanOrEqual(2);
@@ -75,13 +80,8 @@ describe('naive reference client', () => {
     const { frame, naive } = await setUp(40, 'realistic', 0.2, {
       multiClientPolicy: 'misroute-then-refuse',
     });
-    const ids = frame.contentIds();
 
-    const prefetch = naive.prefetchThumbnails(ids);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await naive.select(ids[3] ?? '').catch(() => undefined);
-    naive.stop();
-    await prefetch;
+    await clickDuringPrefetch(frame, naive);
 
     expect(frame.counters().maxArtConnectionsOpen).toBeGreaterThanOrEqual(2);
     expect(frame.counters().artConnectionsDropped).toBe(0);
