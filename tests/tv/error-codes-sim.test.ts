@@ -129,41 +129,48 @@ describe.each(PROFILE_NAMES)('error codes on the %s profile', (profile) => {
   });
 
   it('has a request answered with -10 (TEMPORARILY_UNAVAILABLE) retried until the TV serves it', async () => {
-    await expect(t.api.detect()).resolves.not.toBeNull();
-    const request = t.capabilities.isOffered('get_slideshow_status')
-      ? 'get_slideshow_status'
-      : 'get_auto_rotation_status';
-    // Twice in a row: two -1s would latch the request unsupported (§7 Q2) and stop the retry.
-    t.sim.setSwitches({ temporarilyUnavailable: [request, request] });
-    const scheduler = new LaneScheduler({
-      logger: silentLogger(),
-      tvReady: true,
-      retryDelayMs: () => 10,
-    });
-    const failures: unknown[] = [];
+    // A TV and connection of its own: after the error cases above, the shared 2021 connection
+    // sometimes left this test waiting out its 30 s (not yet understood; see the closing note).
+    const t = await startSimApi(profile, { artworks: 6 });
+    try {
+      await expect(t.api.detect()).resolves.not.toBeNull();
+      const request = t.capabilities.isOffered('get_slideshow_status')
+        ? 'get_slideshow_status'
+        : 'get_auto_rotation_status';
+      // Twice in a row: two -1s would latch the request unsupported (§7 Q2) and stop the retry.
+      t.sim.setSwitches({ temporarilyUnavailable: [request, request] });
+      const scheduler = new LaneScheduler({
+        logger: silentLogger(),
+        tvReady: true,
+        retryDelayMs: () => 10,
+      });
+      const failures: unknown[] = [];
 
-    const outcome = await scheduler.enqueue({
-      lane: 'sync',
-      name: 'slideshow',
-      maxAttempts: 3,
-      run: () =>
-        t.api.getSlideshowStatus().catch((err: unknown) => {
-          failures.push(err);
-          throw err;
-        }),
-    });
-    await scheduler.stop();
+      const outcome = await scheduler.enqueue({
+        lane: 'sync',
+        name: 'slideshow',
+        maxAttempts: 3,
+        run: () =>
+          t.api.getSlideshowStatus().catch((err: unknown) => {
+            failures.push(err);
+            throw err;
+          }),
+      });
+      await scheduler.stop();
 
-    expect(outcome).toMatchObject({ status: 'ok', value: { value: expect.any(String) } });
-    const minus10 = expect.objectContaining({
-      code: 'TV_ERROR',
-      request,
-      tvErrorCode: '-10',
-      transient: true,
-    });
-    expect(failures).toEqual([minus10, minus10]);
-    expect(t.sim.switches().temporarilyUnavailable).toEqual([]);
-    expect(t.capabilities.feature('slideshow')).toBe('supported');
+      expect(outcome).toMatchObject({ status: 'ok', value: { value: expect.any(String) } });
+      const minus10 = expect.objectContaining({
+        code: 'TV_ERROR',
+        request,
+        tvErrorCode: '-10',
+        transient: true,
+      });
+      expect(failures).toEqual([minus10, minus10]);
+      expect(t.sim.switches().temporarilyUnavailable).toEqual([]);
+      expect(t.capabilities.feature('slideshow')).toBe('supported');
+    } finally {
+      await t.stop();
+    }
   });
 
   it('answers request data that is not JSON with -6, matched by the request_data it echoes', async () => {
