@@ -39,6 +39,18 @@ async function uploadLikeTheScheduler(
   throw last;
 }
 
+/** The upload failed as unconfirmed, without a retry, and the gallery holds it exactly once. */
+async function expectOneUnconfirmedUpload(
+  t: SimApi,
+  failure: Promise<unknown>,
+  before: readonly string[],
+): Promise<void> {
+  await expect(failure).rejects.toMatchObject({ code: 'TV_UPLOAD_UNCONFIRMED', transient: false });
+  const after = await myPhotos(t);
+  expect(after.filter((id) => !before.includes(id))).toHaveLength(1);
+  expect(t.sim.counters().requests.send_image).toBe(1);
+}
+
 function myPhotos(t: SimApi): Promise<string[]> {
   return t.api.getContentList(MY_PHOTOS).then((list) => list.map((a) => a.contentId));
 }
@@ -72,13 +84,7 @@ describe('upload safety against the simulator (§4.3: never a blind second uploa
         galleryGraceMs: 50,
       });
 
-      await expect(failure).rejects.toMatchObject({
-        code: 'TV_UPLOAD_UNCONFIRMED',
-        transient: false,
-      });
-      const after = await myPhotos(t);
-      expect(after.filter((id) => !before.includes(id))).toHaveLength(1);
-      expect(t.sim.counters().requests.send_image).toBe(1);
+      await expectOneUnconfirmedUpload(t, failure, before);
     },
   );
 
@@ -127,13 +133,7 @@ describe('upload safety against the simulator (§4.3: never a blind second uploa
       galleryGraceMs: 300,
     });
 
-    await expect(failure).rejects.toMatchObject({
-      code: 'TV_UPLOAD_UNCONFIRMED',
-      transient: false,
-    });
-    const after = await myPhotos(t);
-    expect(after.filter((id) => !before.includes(id))).toHaveLength(1);
-    expect(t.sim.counters().requests.send_image).toBe(1);
+    await expectOneUnconfirmedUpload(t, failure, before);
   });
 
   it('reports a failed d2d write as retryable once the gallery shows nothing new', async () => {
